@@ -1,0 +1,3 @@
+from kapjournal.cli import main
+
+main()
