@@ -26,6 +26,7 @@ from kapjournal.records import (
     CHECKIN_CONTEXTS,
     ROUTE_LABELS,
     ROUTES,
+    Assessment,
     CheckIn,
     DosingSession,
     Record,
@@ -403,10 +404,12 @@ def _summary_line(record: Record) -> str:
                 if v is not None
             )
             return f"Check-in: mood {record.mood}{extra}"
+        case Assessment():
+            from kapjournal.measures import instrument
+
+            return f"{instrument(record.instrument).name}: {record.score} ({record.band})"
         case _:
-            score = getattr(record, "score", "")
-            band = getattr(record, "band", "")
-            return f"{getattr(record, 'instrument', record.kind).upper()}: {score} {band}"
+            return record.kind
 
 
 @cli.command("list")
@@ -511,6 +514,105 @@ def backup(c: Ctx, dest: Path) -> None:
     click.echo(f"Backed up to {dest} (encrypted; the same passphrase opens it).")
 
 
+@cli.group()
+def prompts() -> None:
+    """Integration exercises: list them, or check a pack you wrote."""
+
+
+@prompts.command("list")
+@pass_ctx
+@friendly
+def prompts_list(c: Ctx) -> None:
+    """List every exercise from the shipped packs, your config folder and --prompts."""
+    from kapjournal.exercises import load_packs
+
+    catalog = load_packs(_prompt_dirs(c))
+    for ex in catalog.exercises.values():
+        click.echo(f"{ex.id:<28} {ex.timing:<11} {ex.minutes:>3} min  {_clean(ex.title)}")
+    for problem in catalog.problems:
+        click.echo(f"skipped: {problem}", err=True)
+
+
+@prompts.command("check")
+@click.argument("path", type=click.Path(path_type=Path, exists=True), required=False)
+@pass_ctx
+@friendly
+def prompts_check(c: Ctx, path: Path | None) -> None:
+    """Validate a prompt pack (a .toml file or a folder); with no PATH, every pack in use."""
+    from kapjournal.exercises import builtin_prompt_dirs, check_pack_file, load_packs
+
+    if path is None:
+        problems = load_packs(_prompt_dirs(c)).problems
+    else:
+        problems = check_pack_file(path, against=builtin_prompt_dirs())
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        fail(f"{len(problems)} problem(s) found")
+    click.echo("The pack is fine." if path else "All packs are fine.")
+
+
+@cli.command()
+@pass_ctx
+@friendly
+def plan(c: Ctx) -> None:
+    """What is due today, and what is coming, after your sessions."""
+    from kapjournal.exercises import load_packs
+
+    catalog = load_packs(_prompt_dirs(c))
+    with c.open() as journal:
+        the_plan = journal.plan(catalog)
+    due, coming = the_plan.due_today(), the_plan.coming()
+    if the_plan.small_step is not None:
+        click.echo(f"Your small step: {_clean(the_plan.small_step.text)[:70]}")
+    if not due and not coming:
+        click.echo("Nothing is due today. Write or check in whenever you like.")
+    for label, items in (("Due today", due), ("Coming", coming)):
+        if items:
+            click.echo(label)
+        for item in items:
+            ex = item.exercise
+            where = f" (session {item.session.number})" if item.session else ""
+            gentle = " · from earlier, if you still want to" if item.status == "overdue" else ""
+            when = "" if label == "Due today" else f" · from {item.opens:%a %d %b}"
+            click.echo(
+                f"  {ex.id:<26} {ex.minutes:>3} min  {_clean(ex.title)}{where}{when}{gentle}"
+            )
+
+
+@cli.command()
+@click.argument("instrument", type=click.Choice(["phq9", "gad7", "pcl5"]))
+@click.option("--session", "session_ref", help="Link to this session (its number).")
+@pass_ctx
+@friendly
+def assess(c: Ctx, instrument: str, session_ref: str | None) -> None:
+    """Record a questionnaire; answers (numbers, one per item) come from standard input."""
+    from kapjournal import measures, safety
+
+    inst = measures.instrument(instrument)
+    if sys.stdin.isatty():
+        click.echo(inst.stem, err=True)
+        click.echo(" · ".join(f"{o.value} {o.label}" for o in inst.options), err=True)
+        for number, item in enumerate(inst.items, 1):
+            click.echo(f"{number}. {item}", err=True)
+    words = read_stdin("answers, separated by spaces").split()
+    try:
+        answers = [int(w) for w in words]
+    except ValueError:
+        fail("answers are whole numbers separated by spaces")
+    with c.open() as journal:
+        session_id = _session_id(journal, session_ref) if session_ref else None
+        done = journal.add_assessment(instrument, answers, session_id=session_id)
+        region = journal.settings().region
+    band = measures.band_for(instrument, done.score)
+    click.echo(f"{inst.name}: {done.score} ({band.label}). {band.meaning}")
+    if measures.FLAG_PHQ9_ITEM9 in done.flags:
+        click.echo("")
+        click.echo(safety.ITEM9_NOTE)
+        for line in safety.lines_for(region):
+            click.echo(f"  {line.name}: {', '.join(r.label for r in line.reach)}")
+
+
 def _prompt_dirs(c: Ctx) -> list[Path]:
     from kapjournal.exercises import builtin_prompt_dirs
 
@@ -530,6 +632,9 @@ def main() -> None:
     except KapJournalError as exc:
         click.echo(f"kapjournal: {exc}", err=True)
         sys.exit(1)
+    except BrokenPipeError:  # the reader went away (kapjournal list | head): not an error
+        sys.stderr.close()
+        sys.exit(0)
     except Exception as exc:  # the last net: a type name, never a message that may hold text
         if os.environ.get("KAPJOURNAL_DEBUG"):
             raise

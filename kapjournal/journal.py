@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kapjournal import records, store, vault
 from kapjournal.errors import DamagedItem, Locked, RecordError
@@ -27,6 +27,10 @@ from kapjournal.records import (
     Settings,
     ShareLog,
 )
+
+if TYPE_CHECKING:
+    from kapjournal.exercises import Catalog
+    from kapjournal.plan import Plan
 
 Clock = Callable[[], datetime]
 R = TypeVar("R", bound=Record)
@@ -63,7 +67,7 @@ class Journal:
         self._dek: bytes | None = dek
         self._sealer: vault.Sealer | None = vault.Sealer(dek, meta.vault_id, meta.key_id)
         self.clock: Clock = clock or system_clock
-        self.damaged: list[str] = []
+        self._damaged: list[str] = []
         self._records: dict[str, Record] | None = None
         self._by_kind: dict[str, list[Record]] = {}
         self._search_text: dict[str, str] = {}
@@ -153,7 +157,13 @@ class Journal:
         self._records = loaded
         self._by_kind = {}
         self._search_text = {}
-        self.damaged = damaged
+        self._damaged = damaged
+
+    @property
+    def damaged(self) -> list[str]:
+        """Ids of items that failed to decrypt when the journal was loaded."""
+        self._all()
+        return self._damaged
 
     @property
     def loaded(self) -> bool:
@@ -237,6 +247,12 @@ class Journal:
     def safety_plan(self) -> SafetyPlan:
         found = self.of_kind(SafetyPlan)
         return found[-1] if found else self.new(SafetyPlan)
+
+    def plan(self, catalog: Catalog) -> Plan:
+        """The exercises due, coming and done after each session, as of the clock's now."""
+        from kapjournal.plan import build_plan
+
+        return build_plan(self.sessions(), self.of_kind(Reflection), catalog, self.clock())
 
     def session_by_number(self, number: int) -> DosingSession | None:
         return next((s for s in self.sessions() if s.number == number), None)

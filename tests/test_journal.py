@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FAST_KDF, PASSPHRASE, FrozenClock
+from tests.conftest import FAST_KDF, PASSPHRASE, FrozenClock
 from kapjournal.errors import (
     DamagedItem,
     JournalExists,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FAST_KDF, PASSPHRASE
+from tests.conftest import FAST_KDF, PASSPHRASE
 from kapjournal.errors import KapJournalError
 from kapjournal.journal import Journal
 from kapjournal.records import CheckIn, DosingSession, Reflection, SafetyPlan, Settings

@@ -1,0 +1,330 @@
+"""The Textual app: one factory for the CLI, the demo and the tests.
+
+Blocking work (the KDF, decrypting the journal) runs in thread workers that post messages; the
+handlers here own the state. Locking drops the journal and every screen that showed its text, and
+remembers only which screens to reopen, so unlocking returns the patient to where they were.
+"""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from textual import events, on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.theme import Theme
+
+from kapjournal.errors import KapJournalError
+from kapjournal.exercises import Catalog, builtin_prompt_dirs, load_packs
+from kapjournal.journal import Clock, Journal, KdfCost, system_clock
+from kapjournal.paths import user_prompt_dir
+from kapjournal.tui.base import JournalMixin
+
+# Screen names → "module:Class" under kapjournal.tui.screens; imported when first opened.
+SCREENS: dict[str, str] = {
+    "home": "home:HomeScreen",
+    "checkin": "checkin:CheckInScreen",
+    "questionnaire": "questionnaire:QuestionnaireScreen",
+    "trends": "trends:TrendsScreen",
+    "sessions": "sessions:SessionsScreen",
+    "session_form": "sessions:SessionFormScreen",
+    "exercise": "exercise:ExerciseScreen",
+    "write": "exercise:ReflectionScreen",
+    "exercises": "exercise:ExercisePickerScreen",
+    "timeline": "timeline:TimelineScreen",
+    "settings": "settings:SettingsScreen",
+    "export": "export:ExportScreen",
+    "help": "help:HelpScreen",
+    "safety_plan": "help:SafetyPlanScreen",
+}
+
+HIGH_CONTRAST = Theme(
+    name="kapjournal-high-contrast",
+    primary="#ffff00",
+    secondary="#00ffff",
+    accent="#ffffff",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#1a1a1a",
+    success="#00ff00",
+    warning="#ffff00",
+    error="#ff5f5f",
+    dark=True,
+)
+THEMES = ("textual-dark", "textual-light", "nord", "gruvbox", "kapjournal-high-contrast")
+
+
+@dataclass
+class Unlocked(Message):
+    journal: Journal
+    catalog: Catalog
+    recovery_key: str | None = None
+
+
+@dataclass
+class UnlockFailed(Message):
+    reason: str
+
+
+def screen_class(name: str) -> type[Screen[Any]]:
+    module, _, cls = SCREENS[name].partition(":")
+    return getattr(importlib.import_module(f"kapjournal.tui.screens.{module}"), cls)  # type: ignore[no-any-return]
+
+
+class KapJournalApp(App[None]):
+    """kapjournal in the terminal."""
+
+    TITLE = "kapjournal"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", "Get help now", priority=True),
+        Binding("ctrl+l", "lock", "Lock", priority=True),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        journal_path: Path,
+        *,
+        clock: Clock | None = None,
+        kdf: KdfCost | None = None,
+        prompt_dirs: Sequence[Path] | None = None,
+        demo_passphrase: str | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.journal_path = journal_path
+        self.clock: Clock = clock or system_clock
+        self.kdf = kdf or KdfCost()
+        self.prompt_dirs = [*builtin_prompt_dirs(), user_prompt_dir(), *(prompt_dirs or ())]
+        self.demo_passphrase = demo_passphrase
+        self.journal: Journal | None = None
+        self.catalog: Catalog = Catalog()
+        self._monotonic = monotonic
+        self.last_activity = monotonic()
+        self._restore: list[tuple[str, dict[str, Any]]] = []
+
+    # --- start ---------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.register_theme(HIGH_CONTRAST)
+        self.set_interval(15, self.check_idle)
+        from kapjournal.tui.screens.unlock import CreateScreen, UnlockScreen
+
+        if self.journal_path.exists():
+            self.push_screen(UnlockScreen())
+        else:
+            self.push_screen(CreateScreen())
+
+    # --- unlocking (workers) ---------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="unlock")
+    def unlock(self, passphrase: str) -> None:
+        try:
+            journal = Journal.unlock(self.journal_path, passphrase, clock=self.clock)
+            journal.load()
+        except KapJournalError as exc:
+            self.post_message(UnlockFailed(str(exc)))
+            return
+        self.post_message(Unlocked(journal, self._load_catalog()))
+
+    @work(thread=True, exclusive=True, group="unlock")
+    def create(self, passphrase: str) -> None:
+        try:
+            journal, recovery = Journal.create(
+                self.journal_path, passphrase, clock=self.clock, kdf=self.kdf
+            )
+        except KapJournalError as exc:
+            self.post_message(UnlockFailed(str(exc)))
+            return
+        self.post_message(Unlocked(journal, self._load_catalog(), recovery))
+
+    def _load_catalog(self) -> Catalog:
+        return load_packs(self.prompt_dirs)
+
+    @on(UnlockFailed)
+    def _unlock_failed(self, message: UnlockFailed) -> None:
+        show = getattr(self.screen, "show_error", None)
+        if show is not None:
+            show(message.reason)
+        else:
+            self.notify(message.reason, severity="error")
+
+    @on(Unlocked)
+    async def _unlocked(self, message: Unlocked) -> None:
+        self.journal = message.journal
+        self.catalog = message.catalog
+        self.last_activity = self._monotonic()
+        self._apply_settings()
+        if message.recovery_key is not None:
+            from kapjournal.tui.screens.unlock import RecoveryKeyScreen
+
+            await self.switch_screen(RecoveryKeyScreen(message.recovery_key))
+            return
+        await self.enter_journal()
+
+    async def enter_journal(self) -> None:
+        """Home, then the screens that were open when the journal locked."""
+        await self.switch_screen(screen_class("home")())
+        restore, self._restore = self._restore, []
+        for name, kwargs in restore:
+            await self.push_screen(screen_class(name)(**kwargs))
+        if self.catalog.problems:
+            first = self.catalog.problems[0]
+            more = len(self.catalog.problems) - 1
+            self.notify(
+                f"A prompt pack has a problem and was skipped in part: {first}"
+                + (f" (and {more} more)" if more else ""),
+                severity="warning",
+                timeout=10,
+            )
+        if self.journal is not None and self.journal.damaged:
+            self.notify(
+                f"{len(self.journal.damaged)} item(s) could not be decrypted and are left out. "
+                "Run 'kapjournal check' for details; everything else is fine.",
+                severity="warning",
+                timeout=15,
+            )
+
+    def _apply_settings(self) -> None:
+        if self.journal is None:
+            return
+        theme = self.journal.settings().theme
+        if theme in self.available_themes:
+            self.theme = theme
+
+    # --- navigation ------------------------------------------------------------------------------
+
+    def open(self, name: str, **kwargs: Any) -> None:
+        """Open a journal screen by name (see SCREENS)."""
+        if self.journal is None and name != "help":
+            return
+        self.push_screen(screen_class(name)(**kwargs))
+
+    def action_go(self, name: str) -> None:
+        self.open(name)
+
+    def action_help(self) -> None:
+        """Get help now: from every screen, locked or not."""
+        if type(self.screen).__name__ == "HelpScreen":
+            return
+        self.push_screen(screen_class("help")())
+
+    # --- locking ---------------------------------------------------------------------------------
+
+    async def action_lock(self) -> None:
+        """Lock at once: save drafts, forget the key, clear every screen."""
+        if self.journal is None:
+            return
+        restore: list[tuple[str, dict[str, Any]]] = []
+        for screen in self.screen_stack:
+            if isinstance(screen, JournalMixin):
+                try:
+                    screen.before_lock()
+                except KapJournalError as exc:
+                    self.notify(f"Could not save a draft before locking: {exc}", severity="error")
+                    return
+                token = screen.restore_token()
+                if token is not None and token[0] != "home":
+                    restore.append(token)
+        self._restore = restore
+        self.journal.lock()
+        self.journal = None
+        from kapjournal.tui.screens.unlock import UnlockScreen
+
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        await self.switch_screen(UnlockScreen())
+
+    def on_event(self, event: events.Event) -> Any:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp):
+            self.last_activity = self._monotonic()
+        return super().on_event(event)
+
+    def check_idle(self) -> None:
+        """Lock after the idle minutes chosen in settings (0 turns auto-lock off)."""
+        if self.journal is None or self.journal.locked:
+            return
+        minutes = self.journal.settings().autolock_minutes
+        if minutes and self._monotonic() - self.last_activity >= minutes * 60:
+            self.run_worker(self.action_lock(), exclusive=True, group="lock")
+
+    # --- the command palette -----------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Our actions, and Textual's minus "Screenshot" (it would write the screen to disk)."""
+        yield SystemCommand("Get help now", "Crisis lines, your therapist, your safety plan", self.action_help)
+        if self.journal is not None:
+            for title, help_text, name in (
+                ("Check in", "Mood, anxiety and energy, 0 to 10", "checkin"),
+                ("Write a reflection", "Free writing, private unless you share it", "write"),
+                ("Do an exercise", "Integration exercises from your prompt packs", "exercises"),
+                ("Log a session", "Date, route, dose, intention, how it went", "session_form"),
+                ("Sessions", "Your course of sessions", "sessions"),
+                ("Questionnaire", "PHQ-9, GAD-7 or PCL-5", "questionnaire"),
+                ("Timeline", "Everything, newest first, with search", "timeline"),
+                ("Trends", "Mood and scores over time, sessions marked", "trends"),
+                ("Share with my therapist", "Export a summary you choose", "export"),
+                ("Settings", "Auto-lock, theme, region, therapist, passphrase", "settings"),
+                ("Safety plan", "Your own plan for hard moments", "safety_plan"),
+            ):
+                yield SystemCommand(title, help_text, lambda name=name: self.open(name))
+            yield SystemCommand("Lock", "Lock the journal now", self.action_lock)
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.notify("Screenshots are turned off: they would save your journal unencrypted.")
+
+    def deliver_screenshot(self, *args: Any, **kwargs: Any) -> None:
+        self.action_screenshot()
+
+    # --- stopping ----------------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, JournalMixin) and self.journal is not None:
+                try:
+                    screen.before_lock()
+                except KapJournalError as exc:
+                    self.notify(f"Could not save a draft: {exc}. Not quitting.", severity="error")
+                    return
+        if self.journal is not None:
+            self.journal.lock()
+            self.journal = None
+        self.exit()
+
+
+def run_app(journal_path: Path, *, prompt_dirs: Sequence[Path] = ()) -> None:
+    KapJournalApp(journal_path, prompt_dirs=prompt_dirs).run()
+
+
+DEMO_PASSPHRASE = "demo journal"
+
+
+def run_demo(*, prompt_dirs: Sequence[Path] = (), today: datetime | None = None) -> None:
+    """A throwaway journal with eight weeks of example data, deleted on exit."""
+    from kapjournal.demo import build_demo
+
+    folder = Path(tempfile.mkdtemp(prefix="kapjournal-demo-"))
+    try:
+        path = folder / "demo.kapj"
+        journal, _ = Journal.create(path, DEMO_PASSPHRASE)
+        build_demo(journal, today or system_clock())
+        journal.lock()
+        KapJournalApp(path, prompt_dirs=prompt_dirs, demo_passphrase=DEMO_PASSPHRASE).run()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

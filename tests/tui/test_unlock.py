@@ -1,0 +1,111 @@
+"""First run, unlock, wrong passphrase, lock and auto-lock, under the pilot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import PASSPHRASE
+from kapjournal.journal import Journal
+from kapjournal.records import Reflection
+from kapjournal.tui.app import KapJournalApp
+from tests.tui.conftest import unlock, wait_workers
+
+
+async def test_first_run_creates_journal_and_shows_recovery_key_once(
+    make_app: Callable[..., KapJournalApp], journal_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert type(app.screen).__name__ == "CreateScreen"
+        await pilot.press(*"short")
+        assert "too short" in str(app.screen.query_one("#strength").content)
+        app.screen.query_one("#new-passphrase").value = ""
+        await pilot.press(*"four quiet river stones")
+        assert "strong" in str(app.screen.query_one("#strength").content)
+        await pilot.press("enter", *"four quiet river stoned", "enter")
+        assert "differ" in str(app.screen.query_one("#create-error").content)
+        await pilot.press(*"four quiet river stones", "enter")
+        await wait_workers(pilot)
+        assert type(app.screen).__name__ == "RecoveryKeyScreen"
+        key = str(app.screen.query_one("#recovery-key").content).replace("\n", "")
+        assert app.screen.query_one("#continue").disabled
+        await pilot.click("#saved")
+        await pilot.click("#continue")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+    assert Journal.recover(journal_path, key).count() == 0
+    Journal.unlock(journal_path, "four quiet river stones").lock()
+
+
+async def test_wrong_passphrase_says_so_and_right_one_opens(
+    make_app: Callable[..., KapJournalApp], existing_journal: Journal
+) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        assert type(app.screen).__name__ == "UnlockScreen"
+        await unlock(pilot, "not my passphrase")
+        assert type(app.screen).__name__ == "UnlockScreen"
+        assert "does not open" in str(app.screen.query_one("#unlock-error").content)
+        assert app.screen.query_one("#passphrase").value == ""
+        await unlock(pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+        assert app.journal is not None and not app.journal.locked
+
+
+async def test_lock_key_clears_everything_and_unlock_returns(
+    make_app: Callable[..., KapJournalApp], existing_journal: Journal
+) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await unlock(pilot)
+        journal = app.journal
+        assert journal is not None
+        journal.add(Reflection, body="secret words")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.journal is None and journal.locked
+        assert [type(s).__name__ for s in app.screen_stack][-1] == "UnlockScreen"
+        assert len(app.screen_stack) == 2
+        await unlock(pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+
+
+async def test_auto_lock_after_idle_minutes(
+    make_app: Callable[..., KapJournalApp], existing_journal: Journal
+) -> None:
+    ticks = [1000.0]
+    app = make_app(monotonic=lambda: ticks[0])
+    async with app.run_test() as pilot:
+        await unlock(pilot)
+        assert app.journal is not None
+        minutes = app.journal.settings().autolock_minutes
+        ticks[0] += minutes * 60 - 1
+        app.check_idle()
+        await wait_workers(pilot)
+        assert app.journal is not None
+        ticks[0] += 2
+        app.check_idle()
+        await wait_workers(pilot)
+        assert app.journal is None
+        assert type(app.screen).__name__ == "UnlockScreen"
+
+
+async def test_help_is_one_key_away_even_when_locked(
+    make_app: Callable[..., KapJournalApp], existing_journal: Journal
+) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        assert "988" in "".join(str(w.content) for w in app.screen.query("Static"))
+
+
+def test_passphrase_strength_hint() -> None:
+    from kapjournal.tui.screens.unlock import strength
+
+    assert strength("password")[0] == "weak"
+    assert strength("abc")[0] in ("weak", "too short")
+    assert strength("four quiet river stones")[0] == "strong"
+    assert PASSPHRASE
