@@ -163,26 +163,41 @@ def placeholder_values(
 
     ``catalog`` is needed for ``{small_step}``, since it says which exercise holds the step.
     """
-    today = now.date()
+    return {**journal_values(reflections, now, catalog), **session_values(session, now)}
+
+
+def session_values(session: DosingSession | None, now: datetime) -> dict[str, str]:
+    """The placeholders that come from one session."""
     values: dict[str, str] = {}
-    if session is not None:
-        day = _day(session.when, now)
-        if session.intention.strip():
-            values["intention"] = session.intention.strip()
-        values["session"] = f"session {session.number}" if session.number else "your session"
-        if session.number:
-            values["session_number"] = str(session.number)
-        values["session_date"] = _long_date(day, today)
-        days = (today - day).days
-        if days >= 0:
-            values["days_since_session"] = str(days)
-            ago = {0: "today", 1: "yesterday"}.get(days, f"{days} days ago")
-            values["session_ago"] = ago
+    if session is None:
+        return values
+    today = now.date()
+    day = _day(session.when, now)
+    if session.intention.strip():
+        values["intention"] = session.intention.strip()
+    values["session"] = f"session {session.number}" if session.number else "your session"
+    if session.number:
+        values["session_number"] = str(session.number)
+    values["session_date"] = _long_date(day, today)
+    days = (today - day).days
+    if days >= 0:
+        values["days_since_session"] = str(days)
+        values["session_ago"] = {0: "today", 1: "yesterday"}.get(days, f"{days} days ago")
+    return values
+
+
+def journal_values(
+    reflections: Sequence[Reflection], now: datetime, catalog: Catalog | None = None
+) -> dict[str, str]:
+    """The placeholders that come from the whole journal (the same for every session)."""
+    values: dict[str, str] = {}
     if catalog is not None and (step := latest_small_step(reflections, catalog)):
         values["small_step"] = step.text
     if earlier := earlier_reflection(reflections, now, catalog):
         values["earlier_reflection"] = _excerpt(earlier.text)
-        values["earlier_reflection_date"] = "on " + _long_date(_day(earlier.created, now), today)
+        values["earlier_reflection_date"] = "on " + _long_date(
+            _day(earlier.created, now), now.date()
+        )
     return values
 
 
@@ -222,11 +237,12 @@ class _Builder:
         self.upcoming = future[0] if future else None
         self.latest = self.past[-1] if self.past else None
         self.step = latest_small_step(reflections, catalog)
+        self.shared_values = journal_values(reflections, now, catalog)
         self.items: list[PlanItem] = []
         self.claimed: set[str] = set()
 
     def values(self, session: DosingSession | None) -> dict[str, str]:
-        return placeholder_values(session, self.reflections, self.now, self.catalog)
+        return {**self.shared_values, **session_values(session, self.now)}
 
     def exercise(self, r: Reflection) -> Exercise:
         found = self.catalog.get(r.exercise_id)

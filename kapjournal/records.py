@@ -7,7 +7,6 @@ with :func:`dataclasses.replace` and save the copy. Nothing here does I/O or rea
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import types
 import typing
@@ -15,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar, Union
+
+import orjson
 
 from kapjournal.errors import RecordError
 
@@ -259,14 +260,21 @@ def _encode(value: Any) -> Any:
     return value
 
 
-_DECODERS: dict[str, dict[str, Converter]] = {}
+_DECODERS: dict[str, tuple[frozenset[str], list[tuple[str, Converter]]]] = {}
 
 
-def _decoders(cls: type[Record]) -> dict[str, Converter]:
+def _decoders(cls: type[Record]) -> tuple[frozenset[str], list[tuple[str, Converter]]]:
+    """The field names of ``cls``, and a converter for each field whose JSON form differs."""
     found = _DECODERS.get(cls.kind)
     if found is None:
         hints = typing.get_type_hints(cls)
-        found = {f.name: _decoder(hints[f.name]) for f in dataclasses.fields(cls)}
+        names = frozenset(f.name for f in dataclasses.fields(cls))
+        convert = []
+        for name in sorted(names):
+            tp = hints[name]
+            if tp not in (str, int, bool, float, str | None, int | None):
+                convert.append((name, _decoder(tp)))
+        found = (names, convert)
         _DECODERS[cls.kind] = found
     return found
 
@@ -280,31 +288,40 @@ def to_dict(record: Record) -> dict[str, Any]:
 
 
 def from_dict(data: dict[str, Any]) -> Record:
-    """Build a record from :func:`to_dict`'s output; unknown fields from newer versions are kept out."""
+    """Build a record from :func:`to_dict`'s output; fields from newer versions are left out."""
+    return _build(dict(data))
+
+
+def _build(data: dict[str, Any]) -> Record:
+    """:func:`from_dict` on a dict we own and may change (the hot path of loading a journal)."""
     try:
-        cls = KINDS[data["kind"]]
-    except KeyError as exc:
+        cls = KINDS[data.pop("kind")]
+    except (KeyError, TypeError) as exc:
         raise RecordError("unknown record kind") from exc
-    decoders = _decoders(cls)
+    names, convert = _decoders(cls)
     try:
-        values = {name: decode(data[name]) for name, decode in decoders.items() if name in data}
-        return cls(**values)
+        if not data.keys() <= names:
+            data = {k: v for k, v in data.items() if k in names}
+        for name, decode in convert:
+            if name in data:
+                data[name] = decode(data[name])
+        return cls(**data)
     except (TypeError, ValueError) as exc:
         raise RecordError("record has a missing or malformed field") from exc
 
 
 def to_json(record: Record) -> bytes:
-    return json.dumps(to_dict(record), ensure_ascii=False, separators=(",", ":")).encode()
+    return orjson.dumps(to_dict(record))
 
 
 def from_json(raw: bytes) -> Record:
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
         raise RecordError("record is not valid JSON") from exc
     if not isinstance(data, dict):
         raise RecordError("record is not a JSON object")
-    return from_dict(data)
+    return _build(data)
 
 
 def searchable_text(record: Record) -> str:

@@ -199,9 +199,13 @@ class Store:
         return [SlotRow(r.id, r.kind, r.kdf_json, r.nonce, r.wrapped) for r in rows]
 
     def items(self) -> list[ItemRow]:
+        """Every item row. Read through the DB-API cursor: SQLAlchemy's Row objects cost more
+        than the read itself at ten thousand rows."""
         with self._guard() as conn:
-            rows = conn.exec_driver_sql("SELECT id, key_id, fmt, payload FROM item").all()
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+            cursor = conn.connection.dbapi_connection.execute(
+                "SELECT id, key_id, fmt, payload FROM item"
+            )
+            return cursor.fetchall()  # type: ignore[no-any-return]
 
     def item(self, item_id: str) -> ItemRow | None:
         with self._guard() as conn:

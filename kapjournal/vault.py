@@ -15,6 +15,7 @@ import secrets
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -46,6 +47,11 @@ MAX_LANES = 64
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CROCKFORD_FIX = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
+
+
+def _js(text: str) -> str:
+    """A JSON string, exactly as ``json.dumps(text, ensure_ascii=False)`` writes it, but fast."""
+    return encode_basestring(text)
 
 
 def canonical(obj: Any) -> bytes:
@@ -258,23 +264,27 @@ def new_ids() -> tuple[str, str, bytes]:
 class Sealer:
     """Seals and opens item payloads with the item key derived from the DEK."""
 
-    __slots__ = ("_aead", "key_id", "vault_id")
+    __slots__ = ("_aead", "_aad_tail", "key_id", "vault_id")
 
     def __init__(self, dek: bytes, vault_id: str, key_id: str) -> None:
         self._aead = AESGCM(_hkdf(dek, b"kapjournal/v1/items"))
         self.vault_id = vault_id
         self.key_id = key_id
+        self._aad_tail = f',"kid":{_js(key_id)},"vault":{_js(vault_id)}}}'.encode()
 
     def _aad(self, item_id: str, key_id: str) -> bytes:
-        return canonical(
-            {
-                "app": "kapjournal",
-                "fmt": FORMAT,
-                "vault": self.vault_id,
-                "id": item_id,
-                "kid": key_id,
-            }
-        )
+        """``canonical({"app", "fmt", "id", "kid", "vault"})``, built without a dict per item."""
+        if key_id != self.key_id:
+            return canonical(
+                {
+                    "app": "kapjournal",
+                    "fmt": FORMAT,
+                    "vault": self.vault_id,
+                    "id": item_id,
+                    "kid": key_id,
+                }
+            )
+        return f'{{"app":"kapjournal","fmt":{FORMAT},"id":{_js(item_id)}'.encode() + self._aad_tail
 
     def seal(self, item_id: str, plaintext: bytes) -> bytes:
         """``0x01 ‖ nonce ‖ AES-256-GCM(padded plaintext)``; padding hides lengths to 256 bytes."""
