@@ -8,6 +8,7 @@ remembers only which screens to reopen, so unlocking returns the patient to wher
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
 import tempfile
 import time
@@ -27,7 +28,7 @@ from textual.theme import Theme
 from kapjournal.errors import KapJournalError
 from kapjournal.exercises import Catalog, builtin_prompt_dirs, load_packs
 from kapjournal.journal import Clock, Journal, KdfCost, system_clock
-from kapjournal.paths import user_prompt_dir
+from kapjournal.paths import ensure_private_dir, user_prompt_dir
 from kapjournal.tui.base import JournalMixin
 
 # Screen names → "module:Class" under kapjournal.tui.screens; imported when first opened.
@@ -115,18 +116,43 @@ class KapJournalApp(App[None]):
         self._monotonic = monotonic
         self.last_activity = monotonic()
         self._restore: list[tuple[str, dict[str, Any]]] = []
+        self._lock_fd: int | None = None
 
     # --- start ---------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
-        self.set_interval(15, self.check_idle)
+        self.set_interval(15, self.lock_if_idle)
+        if not self._claim_journal():
+            self.notify(
+                "kapjournal is already open on this journal in another window. Saving from both "
+                "is safe, but each window shows only what it loaded; closing one avoids confusion.",
+                severity="warning",
+                timeout=20,
+            )
         from kapjournal.tui.screens.unlock import CreateScreen, UnlockScreen
 
         if self.journal_path.exists():
             self.push_screen(UnlockScreen())
         else:
             self.push_screen(CreateScreen())
+
+    def _claim_journal(self) -> bool:
+        """Take an advisory lock beside the journal; False if another copy of the app holds it."""
+        import fcntl
+
+        try:
+            ensure_private_dir(self.journal_path.parent)
+            fd = os.open(f"{self.journal_path}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+        except OSError:
+            return True  # a read-only place: the journal's own errors will explain
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._lock_fd = fd
+        return True
 
     # --- unlocking (workers) ---------------------------------------------------------------------
 
@@ -253,7 +279,7 @@ class KapJournalApp(App[None]):
             self.last_activity = self._monotonic()
         return super().on_event(event)
 
-    def check_idle(self) -> None:
+    def lock_if_idle(self) -> None:  # not check_idle: that name is Textual's MessagePump internal
         """Lock after the idle minutes chosen in settings (0 turns auto-lock off)."""
         if self.journal is None or self.journal.locked:
             return

@@ -81,11 +81,11 @@ async def test_auto_lock_after_idle_minutes(
         assert app.journal is not None
         minutes = app.journal.settings().autolock_minutes
         ticks[0] += minutes * 60 - 1
-        app.check_idle()
+        app.lock_if_idle()
         await wait_workers(pilot)
         assert app.journal is not None
         ticks[0] += 2
-        app.check_idle()
+        app.lock_if_idle()
         await wait_workers(pilot)
         assert app.journal is None
         assert type(app.screen).__name__ == "UnlockScreen"
@@ -109,3 +109,15 @@ def test_passphrase_strength_hint() -> None:
     assert strength("abc")[0] in ("weak", "too short")
     assert strength("four quiet river stones")[0] == "strong"
     assert PASSPHRASE
+
+
+async def test_second_running_copy_is_told(
+    make_app: Callable[..., KapJournalApp], existing_journal: Journal
+) -> None:
+    first, second = make_app(), make_app()
+    async with first.run_test():
+        async with second.run_test() as pilot:
+            await pilot.pause()
+            messages = [n.message for n in second._notifications]
+            assert any("already open" in m for m in messages)
+    assert first._lock_fd is not None

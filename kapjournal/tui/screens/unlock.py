@@ -193,9 +193,10 @@ class RecoveryKeyScreen(Screen[None]):
         self.query_one("#continue", Button).disabled = not event.value
 
     @on(Button.Pressed, "#continue")
-    async def go_on(self) -> None:
+    def go_on(self) -> None:
         self._key = ""
-        await self.app.enter_journal()  # type: ignore[attr-defined]
+        # Not awaited here: this screen is the one being replaced.
+        self.app.call_later(self.app.enter_journal)  # type: ignore[attr-defined]
 
     def action_noop(self) -> None:
         pass
