@@ -248,6 +248,12 @@ class KapJournalApp(App[None]):
             return
         self.push_screen(screen_class("help")())
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide "Lock" while there is nothing to lock."""
+        if action == "lock" and self.journal is None:
+            return False
+        return True
+
     # --- locking ---------------------------------------------------------------------------------
 
     async def action_lock(self) -> None:
