@@ -287,7 +287,8 @@ def write(
 
 
 def _split_answers(text: str) -> list[str]:
-    parts, current = [], []
+    parts: list[str] = []
+    current: list[str] = []
     for line in text.splitlines():
         if line.strip() == "---":
             parts.append("\n".join(current))
@@ -644,3 +645,4 @@ def main() -> None:
             err=True,
         )
         sys.exit(1)
+from kapjournal import cli_share  # noqa: E402,F401  (registers export, keygen, import)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, time, timedelta
+from typing import TypeVar
 
 from kapjournal import measures
 from kapjournal.journal import Journal
@@ -66,6 +67,8 @@ ANSWERS = {
     ],
 }
 
+R = TypeVar("R", bound=Record)
+
 
 def build_demo(journal: Journal, today: datetime, *, seed: int = 7) -> None:
     """Fill ``journal`` with eight weeks of entries ending at ``today`` (an aware datetime)."""
@@ -78,12 +81,12 @@ def build_demo(journal: Journal, today: datetime, *, seed: int = 7) -> None:
         when = datetime.combine((today - timedelta(days=day)).date(), time(hour, minute))
         return when.replace(tzinfo=today.tzinfo)
 
-    def rec(kind: type[Record], created: datetime, **values: object) -> Record:
+    def rec(kind: type[R], created: datetime, **values: object) -> R:
         r = journal.new(kind, created=created, **values)
         made.append(r)
         return r
 
-    sessions = []
+    sessions: list[DosingSession] = []
     for number, (ago, route, dose, intention, dissociation, effects) in enumerate(SESSIONS, 1):
         s = rec(
             DosingSession,

@@ -311,6 +311,6 @@ class _Guarded:
             self._cm.__exit__(*exc_info)
         except (OperationalError, DatabaseError) as exc:
             raise _translate(exc) from exc
-        exc = exc_info[1]
-        if isinstance(exc, OperationalError | DatabaseError):
-            raise _translate(exc) from exc
+        error = exc_info[1]
+        if isinstance(error, OperationalError | DatabaseError):
+            raise _translate(error) from error

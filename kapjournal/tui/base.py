@@ -16,20 +16,22 @@ if TYPE_CHECKING:
 class JournalMixin:
     """Access to the unlocked journal from a screen; only valid while unlocked."""
 
-    app: KapJournalApp
+    @property
+    def kapp(self) -> KapJournalApp:
+        return self.app  # type: ignore[attr-defined,no-any-return]
 
     @property
     def journal(self) -> Journal:
-        journal = self.app.journal
+        journal = self.kapp.journal
         assert journal is not None, "screen used while the journal is locked"
         return journal
 
     @property
     def catalog(self) -> Catalog:
-        return self.app.catalog
+        return self.kapp.catalog
 
     def now(self) -> datetime:
-        return self.app.clock()
+        return self.kapp.clock()
 
     def before_lock(self) -> None:
         """Save anything unsaved (as an encrypted draft) before the journal locks."""
