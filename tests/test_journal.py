@@ -283,3 +283,28 @@ def test_settings_and_safety_plan_default_then_saved(journal: Journal) -> None:
     assert journal.settings().region == "GB"
     plan = journal.safety_plan()
     assert plan.warning_signs == ""
+
+
+def test_full_disk_is_explained_and_loses_nothing(
+    journal: Journal, journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kapjournal import store
+    from kapjournal.errors import JournalError
+
+    kept = journal.add(Reflection, body="written before the disk filled")
+    pages = journal_path.stat().st_size // 4096
+    original = store._on_connect
+
+    def tiny_disk(conn: sqlite3.Connection, record: object) -> None:
+        original(conn, record)
+        conn.execute(f"PRAGMA max_page_count={pages + 2}")  # SQLite's own "disk is full"
+
+    monkeypatch.setattr(store, "_on_connect", tiny_disk)
+    journal.lock()
+    j = Journal.unlock(journal_path, PASSPHRASE)
+    with pytest.raises(JournalError, match="disk is full"):
+        j.add(Reflection, body="x" * 200_000)
+    assert [r.id for r in j.reflections()] == [kept.id]  # nothing half-remembered
+    monkeypatch.setattr(store, "_on_connect", original)
+    j.lock()
+    assert [r.body for r in Journal.unlock(journal_path, PASSPHRASE).reflections()] == [kept.body]
