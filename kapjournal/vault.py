@@ -136,8 +136,8 @@ def _unb32(text: str, nbytes: int) -> bytes:
     for ch in text:
         bits = (bits << 5) | _CROCKFORD.index(ch)
     pad = n * 5 - nbytes * 8
-    if pad < 0:
-        raise ValueError("too short")
+    if pad < 0 or bits & ((1 << pad) - 1):
+        raise ValueError("too short, or a typo in the last character")
     return (bits >> pad).to_bytes(nbytes, "big")
 
 
@@ -156,7 +156,10 @@ def parse_recovery_key(text: str) -> bytes:
         raise BadRecoveryKey(
             "a recovery key has 55 letters and digits in 11 groups of five; check what you typed"
         )
-    data = _unb32(cleaned, 34)
+    try:
+        data = _unb32(cleaned, 34)
+    except ValueError:
+        raise BadRecoveryKey("the recovery key has a typo somewhere; check each group again") from None
     raw, check = data[:32], data[32:]
     if hashlib.sha256(b"kapjournal-recovery" + raw).digest()[:2] != check:
         raise BadRecoveryKey("the recovery key has a typo somewhere; check each group again")

@@ -41,7 +41,7 @@ def test_recovery_key_round_trip_forgiving_of_case_spaces_and_lookalikes() -> No
     assert vault.parse_recovery_key(sloppy) == raw
 
 
-@pytest.mark.parametrize("position", [0, 7, 20, 33, 54])
+@pytest.mark.parametrize("position", range(55))
 def test_recovery_key_typo_is_caught_by_checksum(position: int) -> None:
     _, printed = vault.new_recovery_key()
     chars = printed.replace("-", "")
