@@ -1,0 +1,215 @@
+"""``kapjournal export``, ``keygen`` and ``import``: sharing with a therapist, and bringing data in.
+
+Registered on the main group by a single import at the end of ``cli.py``. Default protection of an
+export: ``--to`` a recipient, else ``--passphrase``, else the therapist's key from settings when
+one is set (the safe choice needs no flag), else plaintext with a warning; ``--plain`` asks for
+plaintext even when a therapist key is set. ``--everything`` is the patient's own copy, so it
+never defaults to the therapist's key.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from kapjournal.cli import Ctx, ask_secret, cli, fail, friendly, pass_ctx
+
+EXPORT_PASSPHRASE_ENV = "KAPJOURNAL_EXPORT_PASSPHRASE"
+INCLUDES = (
+    "shared",
+    "all",
+    "scores",
+)  # as summary.model.INCLUDES; kept here so startup stays quick
+FORMAT_BY_SUFFIX = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+}
+
+
+def _day(text: str | None, name: str) -> date | None:
+    if not text or text == "all":
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"cannot read the {name} date {text!r}; write it like 2026-11-25")
+
+
+def _format_for(output: Path) -> str:
+    """The format the file name asks for (``summary.html.age`` → html), or Markdown."""
+    suffixes = [s.lower() for s in output.suffixes if s.lower() != ".age"]
+    return FORMAT_BY_SUFFIX.get(suffixes[-1], "md") if suffixes else "md"
+
+
+def _export_passphrase() -> str:
+    """From $KAPJOURNAL_EXPORT_PASSPHRASE, else asked twice on the terminal."""
+    env = os.environ.get(EXPORT_PASSPHRASE_ENV)
+    if env:
+        return env
+    first = ask_secret("Passphrase for this export (tell your therapist another way)")
+    if not first:
+        fail("the export passphrase cannot be empty")
+    if ask_secret("The same passphrase again") != first:
+        fail("the two passphrases differ; nothing was written")
+    return first
+
+
+@cli.command()
+@click.option("--since", help="First day, YYYY-MM-DD, or 'all' (default: 28 days ago).")
+@click.option("--until", help="Last day, YYYY-MM-DD (default: today).")
+@click.option(
+    "--include",
+    type=click.Choice(INCLUDES),
+    default="shared",
+    show_default=True,
+    help="shared: reflections you marked shared; all: every reflection; scores: no text.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "json"]),
+    help="md, html or json (FHIR R4); default from the file name, else md.",
+)
+@click.option("--to", "recipient", help="Encrypt to this age recipient (age1…).")
+@click.option("--passphrase", "use_passphrase", is_flag=True, help="Encrypt with a passphrase.")
+@click.option("--plain", is_flag=True, help="No encryption, even if a therapist key is set.")
+@click.option("--everything", is_flag=True, help="Every record, as kapjournal-everything JSON.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The file to create (never overwritten).",
+)
+@pass_ctx
+@friendly
+def export(
+    c: Ctx,
+    since: str | None,
+    until: str | None,
+    include: str,
+    fmt: str | None,
+    recipient: str | None,
+    use_passphrase: bool,
+    plain: bool,
+    everything: bool,
+    output: Path,
+) -> None:
+    """Write a summary for your therapist, or --everything you have written.
+
+    It is encrypted to your therapist's key from Settings when one is set; otherwise use --to or
+    --passphrase, or it is written unencrypted with a warning. Shared reflections tagged
+    'for-therapist' are listed under what you would like to talk about. Drafts never go out.
+    """
+    from kapjournal.summary import exporting, sharing
+
+    if sum(map(bool, (recipient, use_passphrase, plain))) > 1:
+        raise click.UsageError("choose one of --to, --passphrase and --plain")
+    if everything and (since or until or fmt or include != "shared"):
+        raise click.UsageError("--everything takes no --since, --until, --include or --format")
+    first, last = _day(since, "--since"), _day(until, "--until")
+    if first and last and last < first:
+        fail("--until is before --since")
+    if recipient is not None:
+        recipient = sharing.check_recipient(recipient)
+    if output.exists():
+        fail(f"{output} already exists; choose another name (nothing was overwritten)")
+    passphrase = _export_passphrase() if use_passphrase else None
+    with c.open() as journal:
+        if recipient is None and passphrase is None and not plain and not everything:
+            # The therapist's key is the default for summaries only: --everything is the
+            # patient's own copy, which the therapist's key would lock them out of.
+            recipient = journal.settings().therapist_recipient or None
+        if everything:
+            done = exporting.export_everything(
+                journal, output, recipient=recipient, passphrase=passphrase
+            )
+            what = "everything (kapjournal-everything JSON)"
+        else:
+            today = journal.clock().date()
+            if since != "all" and first is None:
+                first = exporting.default_range(last or today)[0]
+            summary = exporting.summary_from(journal, first, last, include, catalog=_catalog(c))
+            fmt = fmt or _format_for(output)
+            done = exporting.export_summary(
+                journal, summary, fmt, output, recipient=recipient, passphrase=passphrase
+            )
+            what = f"summary {summary.since} to {summary.until} ({fmt}, {include})"
+    if done.recipient == "none":
+        click.echo(
+            f"kapjournal: warning: {done.path} is NOT encrypted; anyone who can read the file "
+            "can read it. Handle it carefully and delete it when it has been shared.",
+            err=True,
+        )
+        click.echo(f"Wrote {what} to {done.path}.")
+    elif done.recipient == "passphrase":
+        click.echo(f"Wrote {what} to {done.path}, encrypted with your export passphrase.")
+    else:
+        click.echo(f"Wrote {what} to {done.path}, encrypted to {done.recipient}.")
+
+
+def _catalog(c: Ctx) -> object | None:
+    """The prompt packs, to know which exercise holds a committed action; None if unreadable."""
+    try:
+        from kapjournal import paths
+        from kapjournal.exercises import builtin_prompt_dirs, load_packs
+
+        return load_packs([*builtin_prompt_dirs(), paths.user_prompt_dir(), *c.prompt_dirs])
+    except Exception:  # the defaults in summary still apply
+        return None
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("kapjournal-therapist-key.txt"),
+    show_default=True,
+    help="Where to write the secret identity (never overwritten).",
+)
+@friendly
+def keygen(output: Path) -> None:
+    """Make an age key pair for a therapist: prints the public recipient to give to patients."""
+    from kapjournal.summary.sharing import new_identity, write_new
+
+    text, public = new_identity(datetime.now().astimezone())
+    write_new(output, text.encode())
+    click.echo(public)
+    click.echo(
+        f"Secret key written to {output} (mode 0600). Keep it private and backed up: it is the "
+        "only way to open exports made to the public key above (age -d -i FILE).",
+        err=True,
+    )
+
+
+@cli.command("import")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jrnl-json", "dayone-json"]),
+    required=True,
+    help="jrnl-json: jrnl --format json; dayone-json: Journal.json from a Day One export.",
+)
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@pass_ctx
+@friendly
+def import_(c: Ctx, fmt: str, file: Path) -> None:
+    """Import another journal's entries as private reflections (again adds nothing twice)."""
+    from kapjournal import importers
+
+    data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    entries = importers.parse(fmt, data)
+    with c.open() as journal:
+        result = importers.import_entries(journal, entries)
+    click.echo(
+        f"Imported {result.added} entries as private reflections"
+        + (f" ({result.skipped} were already there)." if result.skipped else ".")
+    )

@@ -1,0 +1,167 @@
+"""One export, start to finish, for the CLI and the TUI alike: build, render, encrypt, write, log.
+
+Takes any object with the ``Journal`` reading API (a Protocol, so ``summary`` never imports the
+journal module and stays within its layer). The share log records each export: when, the range,
+the format, what was included, for whom, and the ids of the records it drew on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from kapjournal import records
+from kapjournal.records import Assessment, CheckIn, DosingSession, Record, Reflection, ShareLog
+from kapjournal.summary import render
+from kapjournal.summary.build import DEFAULT_COMMITMENTS, DEFAULT_FOLLOWUPS, build_summary
+from kapjournal.summary.model import Summary
+from kapjournal.summary.sharing import recipient_label, write_export
+
+EVERYTHING_FORMAT = "kapjournal-everything"
+EVERYTHING_VERSION = 1
+DEFAULT_DAYS = 28
+R = TypeVar("R", bound=Record)
+
+
+class JournalLike(Protocol):
+    clock: Callable[[], datetime]
+
+    def sessions(self) -> list[DosingSession]: ...
+    def reflections(self, *, drafts: bool = False) -> list[Reflection]: ...
+    def checkins(self) -> list[CheckIn]: ...
+    def assessments(self) -> list[Assessment]: ...
+    def of_kind(self, kind: type[R]) -> list[R]: ...
+    def add(self, kind: type[R], **values: Any) -> R: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """Where an export went and how it was protected."""
+
+    path: Path
+    recipient: str  # "age1…", "passphrase" or "none"
+    size: int
+
+    @property
+    def encrypted(self) -> bool:
+        return self.recipient != "none"
+
+
+def default_range(today: date, days: int = DEFAULT_DAYS) -> tuple[date, date]:
+    """The last ``days`` days, today included."""
+    return today - timedelta(days=days - 1), today
+
+
+def first_day(journal: JournalLike) -> date | None:
+    """The day of the earliest session, reflection, check-in or assessment, for "everything"."""
+    found = [
+        group[0].at
+        for group in (
+            journal.sessions(),
+            journal.reflections(),
+            journal.checkins(),
+            journal.assessments(),
+        )
+        if group
+    ]
+    return min(found).date() if found else None
+
+
+def summary_from(
+    journal: JournalLike,
+    since: date | None,
+    until: date | None,
+    include: str = "shared",
+    *,
+    catalog: object | None = None,
+) -> Summary:
+    """The summary of ``since``..``until`` (None: the first record / today) from a journal."""
+    today = journal.clock().date()
+    until = until or today
+    since = since or first_day(journal) or until
+    steps: Any = DEFAULT_COMMITMENTS
+    follow: Any = DEFAULT_FOLLOWUPS
+    if catalog is not None and getattr(catalog, "exercises", None):
+        from kapjournal.summary.build import commitments_from
+
+        steps, follow = commitments_from(catalog)
+    return build_summary(
+        sessions=journal.sessions(),
+        reflections=journal.reflections(),
+        checkins=journal.checkins(),
+        assessments=journal.assessments(),
+        since=min(since, until),
+        until=until,
+        include=include,
+        today=today,
+        commitment_steps=steps,
+        followups=follow,
+    )
+
+
+def export_summary(
+    journal: JournalLike,
+    summary: Summary,
+    fmt: str,
+    path: Path | str,
+    *,
+    recipient: str | None = None,
+    passphrase: str | None = None,
+) -> Written:
+    """Render, encrypt, write (0600, never overwriting) and record it in the share log."""
+    data = render(summary, fmt).encode()
+    written = write_export(data, path, recipient=recipient, passphrase=passphrase)
+    label = recipient_label(recipient, passphrase)
+    log_export(journal, summary, fmt, label)
+    return Written(written, label, written.stat().st_size)
+
+
+def log_export(journal: JournalLike, summary: Summary, fmt: str, recipient: str) -> ShareLog:
+    """Record a written summary in the share log (the TUI calls it once its worker has written)."""
+    return journal.add(
+        ShareLog,
+        since=summary.since,
+        until=summary.until,
+        format=fmt,
+        include=summary.include,
+        recipient=recipient,
+        item_ids=summary.item_ids,
+    )
+
+
+def everything(journal: JournalLike, kinds: Sequence[type[Record]] | None = None) -> bytes:
+    """Every record, drafts and settings too, in the open ``kapjournal-everything`` JSON format.
+
+    ``{"format": "kapjournal-everything", "version": 1, "exported": <ISO time>,
+    "counts": {<kind>: n}, "records": [<records.to_dict(record)>, ...]}``, records grouped by
+    kind and oldest first; each has ``kind``, ``id``, ``created``, ``updated`` and its fields.
+    """
+    all_records = [r for cls in (kinds or records.KINDS.values()) for r in journal.of_kind(cls)]
+    doc = {
+        "format": EVERYTHING_FORMAT,
+        "version": EVERYTHING_VERSION,
+        "exported": journal.clock().isoformat(),
+        "counts": dict(Counter(r.kind for r in all_records)),
+        "records": [records.to_dict(r) for r in all_records],
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def export_everything(
+    journal: JournalLike,
+    path: Path | str,
+    *,
+    recipient: str | None = None,
+    passphrase: str | None = None,
+) -> Written:
+    """Write :func:`everything` and log it (``item_ids`` empty: it held every record then)."""
+    data = everything(journal)
+    written = write_export(data, path, recipient=recipient, passphrase=passphrase)
+    label = recipient_label(recipient, passphrase)
+    journal.add(ShareLog, format="everything", include="everything", recipient=label)
+    return Written(written, label, written.stat().st_size)
