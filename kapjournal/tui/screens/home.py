@@ -1,0 +1,292 @@
+"""Home: today's exercises, the last session and check-in, and a month of mood at a glance.
+
+Everything is computed from the journal's in-memory lists once per visit, so home stays quick
+with years of entries. It reloads whenever it becomes the active screen again.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, Label, ListItem, ListView, Static
+
+from kapjournal import trends
+from kapjournal.errors import KapJournalError
+from kapjournal.plan import Plan, PlanItem
+from kapjournal.records import ROUTE_LABELS, CheckIn, DosingSession
+from kapjournal.tui.base import JournalScreen
+from kapjournal.tui.screens.help import remember_region
+from kapjournal.tui.widgets.keys import HELP_FIRST
+from kapjournal.tui.widgets.text import days_ago, one_line, when_words
+
+SPARK_DAYS = 30
+KEYS = Content.from_markup(
+    "[b]c[/b] check in · [b]w[/b] write · [b]x[/b] exercises\n"
+    "[b]s[/b] log a session · [b]l[/b] sessions\n"
+    "[b]t[/b] timeline · [b]r[/b] trends · [b]e[/b] export\n"
+    "[b]q[/b] questionnaire · [b],[/b] settings"
+)
+WELCOME = (
+    "Welcome. This journal is yours alone: everything in it is encrypted, and nothing is "
+    "shared unless you choose to.\n\n"
+    "A gentle first step: press c to check in, just three numbers for how you are right now. "
+    "When you have a session, press s to log it, and exercises for the days after will appear "
+    "here. Or press w to write anything at all."
+)
+
+
+def _short_day(day: date, today: date) -> str:
+    """ "Tue" within the coming week, else "9 Nov"."""
+    if day == today + timedelta(days=1):
+        return "tomorrow"
+    return day.strftime("%a") if 0 <= (day - today).days < 7 else day.strftime("%-d %b")
+
+
+class DueItem(ListItem):
+    """A due exercise in the list; remembers which exercise and session it is for."""
+
+    def __init__(self, item: PlanItem, label: Content) -> None:
+        super().__init__(Label(label))
+        self.exercise_id = item.exercise.id
+        self.session_id = item.session.id if item.session else None
+
+
+class HomeScreen(JournalScreen):
+    """The first screen after unlocking."""
+
+    DEFAULT_CSS = """
+    HomeScreen #header { height: 1; padding: 0 1; background: $panel; }
+    HomeScreen #brand { width: 1fr; text-style: bold; }
+    HomeScreen #today-date { width: auto; margin-right: 3; }
+    HomeScreen #lock-hint { width: auto; color: $text-muted; }
+    HomeScreen #columns { height: 1fr; }
+    HomeScreen #today { width: 1fr; max-width: 76; height: auto; max-height: 100%;
+                        border: round $primary 40%; border-title-color: $text; padding: 0 1; }
+    HomeScreen #side { width: 1fr; max-width: 76; height: auto; max-height: 100%; }
+    HomeScreen #keys { margin: 1 1 0 1; color: $text-muted; }
+    HomeScreen #mood-panel, HomeScreen #last-checkin {
+        height: auto; border: round $primary 40%; border-title-color: $text; padding: 0 1; }
+    HomeScreen .section { margin-top: 1; text-style: bold; color: $text-muted; }
+    HomeScreen #due-list { height: auto; max-height: 8; background: transparent; }
+    HomeScreen #due-list > ListItem { background: transparent; }
+    HomeScreen #due-list:focus > ListItem.-highlight { background: $boost; }
+    HomeScreen #mood-sparkline { color: $primary; }
+    HomeScreen #mood-markers { color: $secondary; }
+    HomeScreen #safety-line { margin: 1 1 0 1; color: $text-muted; }
+    HomeScreen #welcome { margin-top: 1; }
+    """
+
+    BINDINGS = [
+        HELP_FIRST,
+        Binding("c", "go('checkin')", "check in"),
+        Binding("w", "go('write')", "write"),
+        Binding("x", "go('exercises')", "exercises"),
+        Binding("s", "go('session_form')", "session"),
+        Binding("l", "go('sessions')", "sessions"),
+        Binding("t", "go('timeline')", "timeline"),
+        Binding("r", "go('trends')", "trends"),
+        Binding("q", "go('questionnaire')", "questionnaire"),
+        Binding("e", "go('export')", "export"),
+        Binding("comma", "go('settings')", "settings", key_display=","),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="header"):
+            yield Static("kapjournal", id="brand")
+            yield Static("", id="today-date")
+            yield Static("ctrl+l lock", id="lock-hint")
+        with Horizontal(id="columns"):
+            with VerticalScroll(id="today"):
+                yield Static("", id="session-summary")
+                yield Static(WELCOME, id="welcome", classes="hidden")
+                yield Label("Due", classes="section", id="due-title")
+                yield ListView(id="due-list")
+                yield Static("", id="due-empty", classes="muted hidden")
+                yield Label("Coming", classes="section", id="coming-title")
+                yield Static("", id="coming")
+            with Vertical(id="side"):
+                with Vertical(id="mood-panel"):
+                    yield Static("", id="mood-sparkline", markup=False)
+                    yield Static("", id="mood-markers", markup=False)
+                    yield Static("", id="mood-means")
+                yield Static("", id="last-checkin")
+                yield Static(
+                    Content.from_markup(
+                        "Hard moment? Press [b]f1[/b] for crisis lines and your safety plan."
+                    ),
+                    id="safety-line",
+                )
+                yield Static(KEYS, id="keys")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#today").border_title = "Today"
+        self.query_one("#mood-panel").border_title = f"Mood, last {SPARK_DAYS} days"
+        self.query_one("#last-checkin").border_title = "Last check-in"
+
+    async def on_screen_resume(self) -> None:
+        if self.app.journal is None:
+            return
+        await self.reload()
+        self.query_one("#due-list", ListView).focus()
+
+    # --- data ------------------------------------------------------------------------------------
+
+    async def reload(self) -> None:
+        """Read the journal once and fill every panel."""
+        now = self.now()
+        self.query_one("#today-date", Static).update(now.strftime("%a %-d %b"))
+        sessions = self.journal.sessions()
+        checkins = self.journal.checkins()
+        remember_region(self.journal.settings().region)
+        try:
+            plan = self.journal.plan(self.catalog)
+        except KapJournalError as exc:
+            self.notify(f"Could not work out today's exercises: {exc}", severity="warning")
+            plan = None
+        first_time = not sessions and not checkins and not self.journal.reflections()
+        self.query_one("#welcome").set_class(not first_time, "hidden")
+        self._show_session(sessions, plan)
+        await self._show_plan(plan, first_time)
+        self._show_mood(checkins, sessions)
+        self._show_last_checkin(checkins)
+
+    def _show_session(self, sessions: list[DosingSession], plan: Plan | None) -> None:
+        now = self.now()
+        today = now.date()
+        past = [s for s in sessions if s.when <= now]
+        lines: list[Content] = []
+        if past:
+            last = past[-1]
+            name = f"Session {last.number}" if last.number else "Your last session"
+            ago = days_ago(last.when.astimezone(now.tzinfo).date(), today)
+            route = ROUTE_LABELS.get(last.route, last.route)
+            lines.append(Content(f"{name} was {ago} ({route})."))
+            intention = one_line(last.intention, 64)
+            if intention:
+                lines.append(
+                    Content.from_markup('[i]Your intention: "$words"[/i]', words=intention)
+                )
+        upcoming = plan.next_session if plan else None
+        if upcoming is not None:
+            day = upcoming.when.astimezone(now.tzinfo)
+            name = f"Session {upcoming.number}" if upcoming.number else "Your next session"
+            lines.append(Content(f"{name} is on {day:%A %-d %B} at {day:%-H:%M}."))
+        summary = self.query_one("#session-summary", Static)
+        summary.update(Content("\n").join(lines))
+        summary.set_class(not lines, "hidden")
+
+    async def _show_plan(self, plan: Plan | None, first_time: bool) -> None:
+        due_list = self.query_one("#due-list", ListView)
+        await due_list.clear()
+        due = plan.due_today() if plan else []
+        await due_list.extend(DueItem(item, self._due_label(item)) for item in due)
+        due_list.index = 0 if due else None
+        coming = plan.coming() if plan else []
+        self.query_one("#due-title", Label).update(
+            "If you like, something small for today" if first_time else "Due"
+        )
+        empty = self.query_one("#due-empty", Static)
+        empty.update("Nothing due today. Rest is part of it too.")
+        for widget_id, hide in (
+            ("#due-title", first_time and not due),
+            ("#due-list", not due),
+            ("#due-empty", first_time or bool(due)),
+            ("#coming-title", not coming),
+            ("#coming", not coming),
+        ):
+            self.query_one(widget_id).set_class(hide, "hidden")
+        text = [
+            Content.from_markup(
+                "○ $title  [dim]from $opens[/dim]",
+                title=one_line(item.exercise.title, 44),
+                opens=_short_day(item.opens, self.now().date()),
+            )
+            for item in coming[:4]
+        ]
+        self.query_one("#coming", Static).update(Content("\n").join(text))
+
+    def _due_label(self, item: PlanItem) -> Content:
+        when = ""
+        if item.session is not None and item.session.number:
+            when = f"after session {item.session.number}"
+        if item.status == "overdue":
+            when = "still open" + (f", {when}" if when else "")
+        return Content.from_markup(
+            "● $title  [dim]$minutes min[/dim]" + ("\n  [dim]$when[/dim]" if when else ""),
+            title=one_line(item.exercise.title, 44),
+            minutes=str(item.exercise.minutes),
+            when=when,
+        )
+
+    def _show_mood(self, checkins: list[CheckIn], sessions: list[DosingSession]) -> None:
+        today = self.now().date()
+        start = today - timedelta(days=SPARK_DAYS - 1)
+        series = trends.daily_series(checkins, start, today)
+        spark = self.query_one("#mood-sparkline", Static)
+        markers = self.query_one("#mood-markers", Static)
+        means = self.query_one("#mood-means", Static)
+        if not any(v is not None for v in series.values):
+            spark.update("No check-ins in the last 30 days yet.")
+            markers.update("")
+            means.update(
+                Content.from_markup("[dim]Press [b]c[/b] to check in; a line grows here.[/dim]")
+            )
+            return
+        spark.update(trends.sparkline(series.values))
+        positions = trends.session_positions(sessions, start, today)
+        markers.update(trends.marker_line(positions, SPARK_DAYS))
+        week = [v for v in series.values[-7:] if v is not None]
+        first = trends.change_since_first_week(checkins, today).first_week
+        parts = []
+        if week:
+            parts.append(f"7-day mean {sum(week) / len(week):.1f}")
+        else:
+            parts.append("no check-ins this week")
+        if first is not None and trends.change_since_first_week(checkins, today).last_week:
+            parts.append(f"first week {first:.1f}")
+        means.update(Content(" · ".join(parts)).stylize("$text-muted"))
+
+    def _show_last_checkin(self, checkins: list[CheckIn]) -> None:
+        panel = self.query_one("#last-checkin", Static)
+        if not checkins:
+            panel.update(Content.styled("None yet. Press c whenever you like.", "$text-muted"))
+            return
+        last = checkins[-1]
+        numbers = [f"mood {last.mood}"]
+        if last.anxiety is not None:
+            numbers.append(f"anxiety {last.anxiety}")
+        if last.energy is not None:
+            numbers.append(f"energy {last.energy}")
+        markup = "$numbers\n[dim]$when[/dim]"
+        note = one_line(last.note, 60)
+        if note:
+            markup += '\n[i]"$note"[/i]'
+        panel.update(
+            Content.from_markup(
+                markup,
+                numbers=" · ".join(numbers),
+                when=when_words(last.created, self.now()),
+                note=note,
+            )
+        )
+
+    # --- actions ---------------------------------------------------------------------------------
+
+    def action_go(self, name: str, **kwargs: Any) -> None:
+        try:
+            self.app.open(name, **kwargs)  # type: ignore[attr-defined]
+        except (ImportError, AttributeError):
+            self.notify("That part of kapjournal is not ready yet.", severity="warning")
+
+    @on(ListView.Selected, "#due-list")
+    def open_exercise(self, event: ListView.Selected) -> None:
+        item = event.item
+        if isinstance(item, DueItem):
+            self.action_go("exercise", exercise_id=item.exercise_id, session_id=item.session_id)

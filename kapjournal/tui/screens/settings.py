@@ -1,0 +1,237 @@
+"""Settings: auto-lock, theme, region, the therapist's contact, and a new passphrase.
+
+The theme applies (and is kept) at once; the rest is saved with Save. A new passphrase is set in a
+worker because the key derivation takes a moment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Footer, Input, Select, Static
+
+from kapjournal import safety
+from kapjournal.errors import KapJournalError
+from kapjournal.journal import Journal, KdfCost
+from kapjournal.tui.app import THEMES
+from kapjournal.tui.base import JournalScreen
+from kapjournal.tui.screens.help import remember_region
+from kapjournal.tui.screens.unlock import MIN_LENGTH, strength
+from kapjournal.tui.widgets.keys import HELP_FIRST
+
+
+@dataclass
+class PassphraseChanged(Message):
+    error: str | None = None
+
+
+class SettingsScreen(JournalScreen):
+    """Preferences, kept in the encrypted journal."""
+
+    DEFAULT_CSS = """
+    SettingsScreen { align: center top; }
+    SettingsScreen #settings-scroll { width: 80; max-width: 100%; padding: 0 1; }
+    SettingsScreen .heading { text-style: bold; margin-top: 1; }
+    SettingsScreen .row { height: auto; margin-top: 1; }
+    SettingsScreen .row > .label { width: 22; color: $text-muted; }
+    SettingsScreen .row > Input, SettingsScreen .row > Select { width: 1fr; }
+    SettingsScreen #autolock { width: 12; }
+    SettingsScreen .hint { color: $text-muted; max-width: 72; }
+    SettingsScreen #settings-message, SettingsScreen #passphrase-message {
+        color: $warning; height: auto; }
+    SettingsScreen Button { margin-top: 1; min-width: 20; }
+    SettingsScreen .row > Input { background: $boost; }
+    """
+
+    BINDINGS = [
+        HELP_FIRST,
+        Binding("escape", "leave", "back"),
+        Binding("ctrl+s", "save", "save"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        settings = self.journal.settings()
+        themes = [t for t in THEMES if t in self.app.available_themes]
+        if settings.theme not in themes and settings.theme in self.app.available_themes:
+            themes.append(settings.theme)
+        regions = [(r.name, r.code) for r in safety.regions()]
+        codes = {code for _, code in regions}
+        with VerticalScroll(id="settings-scroll"):
+            yield Static("Settings", classes="heading")
+            with Horizontal(classes="row"):
+                yield Static("Auto-lock (minutes)", classes="label")
+                yield Input(
+                    str(settings.autolock_minutes),
+                    type="integer",
+                    max_length=3,
+                    compact=True,
+                    id="autolock",
+                )
+            yield Static("0 turns auto-lock off. ctrl+l always locks at once.", classes="hint")
+            with Horizontal(classes="row"):
+                yield Static("Theme", classes="label")
+                yield Select(
+                    [(t, t) for t in themes],
+                    value=settings.theme if settings.theme in themes else Select.NULL,
+                    compact=True,
+                    id="theme",
+                )
+            with Horizontal(classes="row"):
+                yield Static("Region", classes="label")
+                yield Select(
+                    regions,
+                    value=settings.region if settings.region in codes else safety.INTERNATIONAL,
+                    allow_blank=False,
+                    compact=True,
+                    id="region",
+                )
+            yield Static("Chooses the crisis lines shown by Get help now (f1).", classes="hint")
+            yield Static("Your therapist", classes="heading")
+            with Horizontal(classes="row"):
+                yield Static("Name", classes="label")
+                yield Input(
+                    settings.therapist_name, max_length=100, compact=True, id="therapist-name"
+                )
+            with Horizontal(classes="row"):
+                yield Static("Phone or email", classes="label")
+                yield Input(
+                    settings.therapist_contact, max_length=200, compact=True, id="therapist-contact"
+                )
+            with Horizontal(classes="row"):
+                yield Static("Key for sharing", classes="label")
+                yield Input(
+                    settings.therapist_recipient,
+                    placeholder="age1… (optional, for encrypted exports)",
+                    compact=True,
+                    id="therapist-recipient",
+                )
+            yield Static("", id="settings-message", classes="hidden")
+            yield Button("Save settings", id="save-settings", variant="primary", compact=True)
+            yield Static("Change passphrase", classes="heading")
+            yield Static(
+                "Your recovery key keeps working. Nothing in the journal is re-encrypted.",
+                classes="hint",
+            )
+            with Horizontal(classes="row"):
+                yield Static("New passphrase", classes="label")
+                yield Input(password=True, compact=True, id="new-passphrase")
+            with Horizontal(classes="row"):
+                yield Static("The same again", classes="label")
+                yield Input(password=True, compact=True, id="confirm-passphrase")
+            yield Static("", id="passphrase-message", classes="hidden")
+            yield Button("Change passphrase", id="change-passphrase", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#autolock", Input).focus()
+
+    def restore_token(self) -> tuple[str, dict[str, Any]] | None:
+        return ("settings", {})
+
+    # --- settings --------------------------------------------------------------------------------
+
+    @on(Select.Changed, "#theme")
+    def _theme(self, event: Select.Changed) -> None:
+        if event.value is Select.NULL or event.value == self.app.theme:
+            return
+        self.app.theme = str(event.value)
+        try:
+            settings = self.journal.settings()
+            if settings.theme != event.value:
+                self.journal.update(settings, theme=str(event.value))
+        except KapJournalError as exc:
+            self.notify(f"Theme not kept: {exc}", severity="warning")
+
+    @on(Button.Pressed, "#save-settings")
+    def action_save(self) -> None:
+        message = self.query_one("#settings-message", Static)
+        message.remove_class("hidden")
+        raw = self.query_one("#autolock", Input).value.strip()
+        try:
+            minutes = int(raw or "0")
+        except ValueError:
+            message.update("Auto-lock is a number of minutes, 0 to 240.")
+            return
+        region = self.query_one("#region", Select).value
+        changes: dict[str, Any] = {
+            "autolock_minutes": minutes,
+            "therapist_name": self.query_one("#therapist-name", Input).value.strip(),
+            "therapist_contact": self.query_one("#therapist-contact", Input).value.strip(),
+            "therapist_recipient": self.query_one("#therapist-recipient", Input).value.strip(),
+        }
+        if region is not Select.NULL:
+            changes["region"] = str(region)
+        try:
+            settings = self.journal.settings()
+            if all(getattr(settings, k) == v for k, v in changes.items()):
+                message.update("")
+                self.notify("Nothing changed.")
+                return
+            saved = self.journal.update(settings, **changes)
+        except KapJournalError as exc:
+            message.update(f"Not saved: {str(exc)[:1].upper()}{str(exc)[1:]}.")
+            return
+        message.update("")
+        remember_region(saved.region)
+        self.notify("Settings saved.")
+
+    @on(Input.Submitted, "#autolock, #therapist-name, #therapist-contact, #therapist-recipient")
+    def _submitted(self) -> None:
+        self.action_save()
+
+    # --- passphrase ------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#new-passphrase")
+    def _next(self) -> None:
+        self.query_one("#confirm-passphrase", Input).focus()
+
+    @on(Input.Submitted, "#confirm-passphrase")
+    @on(Button.Pressed, "#change-passphrase")
+    def _change(self) -> None:
+        message = self.query_one("#passphrase-message", Static)
+        message.remove_class("hidden")
+        first = self.query_one("#new-passphrase", Input).value
+        second = self.query_one("#confirm-passphrase", Input).value
+        label, advice = strength(first)
+        if len(first) < MIN_LENGTH or label == "weak":
+            message.update(f"Please choose a stronger passphrase. {advice}".strip())
+            return
+        if first != second:
+            self.query_one("#confirm-passphrase", Input).value = ""
+            message.update("The two passphrases differ. Type the second one again.")
+            self.query_one("#confirm-passphrase", Input).focus()
+            return
+        message.update("Changing your passphrase…")
+        self.query_one("#change-passphrase", Button).disabled = True
+        self.change_passphrase(self.journal, first, self.app.kdf)
+
+    @work(thread=True, exclusive=True, group="passphrase")
+    def change_passphrase(self, journal: Journal, new: str, kdf: KdfCost) -> None:
+        try:
+            journal.change_passphrase(new, kdf=kdf)
+        except KapJournalError as exc:
+            self.post_message(PassphraseChanged(str(exc)))
+            return
+        self.post_message(PassphraseChanged())
+
+    @on(PassphraseChanged)
+    def _changed(self, event: PassphraseChanged) -> None:
+        self.query_one("#change-passphrase", Button).disabled = False
+        message = self.query_one("#passphrase-message", Static)
+        message.remove_class("hidden")
+        if event.error:
+            message.update(f"Not changed: {event.error}")
+            return
+        for widget_id in ("#new-passphrase", "#confirm-passphrase"):
+            self.query_one(widget_id, Input).value = ""
+        message.update("")
+        self.notify("Passphrase changed. Use the new one next time you unlock.")
+
+    def action_leave(self) -> None:
+        self.dismiss()

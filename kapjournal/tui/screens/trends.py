@@ -1,0 +1,169 @@
+"""Trends: eight weeks of mood with sessions marked, questionnaire scores, and mood around sessions.
+
+Numbers are the patient's own ratings; the check-in disclaimer is always on screen. Nothing is
+coloured as "bad": a change is shown as a number with a sign, in the theme's ordinary colours.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, Static
+
+from kapjournal import measures, trends
+from kapjournal.records import Assessment, CheckIn, DosingSession
+from kapjournal.tui.base import JournalScreen
+from kapjournal.tui.widgets.chart import MoodChart
+from kapjournal.tui.widgets.keys import HELP_FIRST
+
+WEEKS = 8
+MAX_SESSION_ROWS = 8
+
+
+def _signed(value: float | None) -> str:
+    return "  ·  " if value is None else f"{value:+.1f}".replace("-", "−").rjust(5)
+
+
+def _plain(value: float | None) -> str:
+    return "  ·  " if value is None else f"{value:.1f}".rjust(5)
+
+
+def score_line(instrument_id: str, assessments: list[Assessment]) -> str | None:
+    """ "PHQ-9   15 moderately severe → 9 mild   (−40%, 5 times)", or None without scores."""
+    points = trends.score_series(assessments, instrument_id)
+    if not points:
+        return None
+    name = measures.instrument(instrument_id).name
+    first, last = points[0], points[-1]
+    if len(points) == 1:
+        return f"{name:<7} {first.score} {first.band_label}  (once, {first.when:%-d %b})"
+    change = ""
+    if first.score:
+        pct = round((last.score - first.score) / first.score * 100)
+        change = f"{pct:+d}%, ".replace("-", "−")
+    spark = trends.sparkline(
+        [p.score for p in points[-12:]], hi=measures.instrument(instrument_id).max_score
+    )
+    return (
+        f"{name:<7} {first.score} {first.band_label} → {last.score} {last.band_label}"
+        f"   ({change}{len(points)} times)  {spark}"
+    )
+
+
+class TrendsScreen(JournalScreen):
+    """Mood over time, scores, and mood before and after each session."""
+
+    DEFAULT_CSS = """
+    TrendsScreen #trends { padding: 0 1; }
+    TrendsScreen .heading { text-style: bold; margin-top: 1; }
+    TrendsScreen #mood-title { margin-top: 0; }
+    TrendsScreen #mood-chart { height: 10; max-width: 180; }
+    TrendsScreen #scores, TrendsScreen #session-response { height: auto; }
+    TrendsScreen #trends-disclaimer { color: $text-muted; margin-top: 1; max-width: 72; }
+    TrendsScreen .muted { color: $text-muted; }
+    """
+
+    BINDINGS = [HELP_FIRST, Binding("escape", "leave", "back")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="trends"):
+            yield Static("", id="mood-title", classes="heading")
+            yield MoodChart(id="mood-chart")
+            yield Static("", id="mood-empty", classes="muted hidden")
+            yield Static("Questionnaires", classes="heading")
+            yield Static("", id="scores", markup=False)
+            yield Static("Mood around sessions", classes="heading")
+            yield Static("", id="session-response", markup=False)
+            yield Static(measures.CHECKIN_DISCLAIMER, id="trends-disclaimer")
+        yield Footer()
+
+    def on_resize(self) -> None:
+        self.query_one("#mood-chart").styles.height = max(10, self.size.height // 3)
+
+    def restore_token(self) -> tuple[str, dict[str, Any]] | None:
+        return ("trends", {})
+
+    def on_screen_resume(self) -> None:
+        if self.app.journal is not None:
+            self.reload()
+
+    def reload(self) -> None:
+        checkins = self.journal.checkins()
+        sessions = self.journal.sessions()
+        self._mood(checkins, sessions)
+        self._scores(self.journal.assessments())
+        self._responses(checkins, sessions)
+
+    def _mood(self, checkins: list[CheckIn], sessions: list[DosingSession]) -> None:
+        today = self.now().date()
+        start = today - timedelta(days=WEEKS * 7 - 1)
+        title = Content.from_markup(
+            "Mood, last $weeks weeks   [dim]• daily mean   [$primary]─[/] 7-day mean   "
+            "[$secondary]▲[/] session[/dim]",
+            weeks=str(WEEKS),
+        )
+        self.query_one("#mood-title", Static).update(title)
+        chart = self.query_one("#mood-chart", MoodChart)
+        empty = self.query_one("#mood-empty", Static)
+        series = trends.daily_series(checkins, start, today)
+        has_data = any(v is not None for v in series.values)
+        chart.set_class(not has_data, "hidden")
+        empty.set_class(has_data, "hidden")
+        if not has_data:
+            empty.update(
+                "No check-ins in the last eight weeks. Each check-in (c on the home screen) "
+                "adds a dot here, and a line grows from a few of them."
+            )
+            return
+        mean = trends.rolling_mean(series.values)
+        positions = trends.session_positions(sessions, start, today)
+        chart.show(series.values, mean, positions, start)
+
+    def _scores(self, assessments: list[Assessment]) -> None:
+        lines = [line for i in measures.INSTRUMENTS if (line := score_line(i, assessments))]
+        if not lines:
+            lines = [
+                "No questionnaires yet. Press q on the home screen for a PHQ-9 (mood) or a "
+                "GAD-7 (anxiety); doing one every two weeks shows how things move."
+            ]
+        else:
+            lines.append("First → latest. Bands are the usual names; only a clinician can say")
+            lines.append("what a score means for you.")
+        self.query_one("#scores", Static).update("\n".join(lines))
+
+    def _responses(self, checkins: list[CheckIn], sessions: list[DosingSession]) -> None:
+        now = self.now()
+        past = [s for s in sessions if s.when <= now]
+        widget = self.query_one("#session-response", Static)
+        if not past:
+            widget.update("No sessions logged yet. Press s on the home screen to log one.")
+            return
+        responses = trends.session_responses(checkins, past)
+        rows = [
+            "            week before  same day   day 1   day 3   day 7",
+        ]
+        for r in responses[-MAX_SESSION_ROWS:]:
+            name = f"Session {r.number}" if r.number else "Session"
+            rows.append(
+                f"{name:<11} {_plain(r.before):>11}  {_signed(r.change(0)):>8}  "
+                f"{_signed(r.change(1)):>6}  {_signed(r.change(3)):>6}  {_signed(r.change(7)):>6}"
+                f"   {r.day:%-d %b}"
+            )
+        summary = []
+        for offset, label in ((1, "on day 1"), (7, "by day 7")):
+            changes = [c for r in responses if (c := r.change(offset)) is not None]
+            if changes:
+                summary.append(f"{_signed(sum(changes) / len(changes)).strip()} {label}")
+        rows.append("")
+        rows.append("Mood after a session compared with the week before it (· no check-in).")
+        if summary:
+            rows.append(f"After sessions, on average: mood {', '.join(summary)}.")
+        widget.update("\n".join(rows))
+
+    def action_leave(self) -> None:
+        self.dismiss()
