@@ -269,13 +269,13 @@ if mode == "empty":
 else:
     from kapjournal.tui.app import KapJournalApp
     class Probe(KapJournalApp):
-        def on_screen_resume(self): pass
-    app = KapJournalApp(Path(sys.argv[3]))
-    def done():
-        if type(app.screen).__name__ == "UnlockScreen":
-            app.exit()
-    app.set_interval(0.001, done)
-    app.run(headless=True)
+        def on_mount(self):
+            super().on_mount()
+            self.set_interval(0.002, self.done)
+        def done(self):
+            if type(self.screen).__name__ == "UnlockScreen":
+                self.call_after_refresh(self.exit)
+    Probe(Path(sys.argv[3])).run(headless=True)
 print(time.time() - t0)
 """
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import FAST_KDF, PASSPHRASE
 from kapjournal.cli import cli
 from kapjournal.journal import Journal
+from tests.conftest import FAST_KDF, PASSPHRASE
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAST_KDF, PASSPHRASE, FrozenClock
 from kapjournal.errors import (
     DamagedItem,
     JournalExists,
@@ -30,6 +29,7 @@ from kapjournal.records import (
     Settings,
     ShareLog,
 )
+from tests.conftest import FAST_KDF, PASSPHRASE, FrozenClock
 
 STRANGE_TEXTS = {
     "empty": "",

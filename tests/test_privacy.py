@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAST_KDF, PASSPHRASE
 from kapjournal.errors import KapJournalError
 from kapjournal.journal import Journal
 from kapjournal.records import CheckIn, DosingSession, Reflection, SafetyPlan, Settings
+from tests.conftest import FAST_KDF, PASSPHRASE
 
 CANARY = "Canary-Ocelot-7f3a"
 

@@ -250,9 +250,7 @@ class KapJournalApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide "Lock" while there is nothing to lock."""
-        if action == "lock" and self.journal is None:
-            return False
-        return True
+        return not (action == "lock" and self.journal is None)
 
     # --- locking ---------------------------------------------------------------------------------
 
@@ -281,7 +279,9 @@ class KapJournalApp(App[None]):
         await self.switch_screen(UnlockScreen())
 
     def on_event(self, event: events.Event) -> Any:
-        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp):
+        if isinstance(
+            event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp
+        ):
             self.last_activity = self._monotonic()
         return super().on_event(event)
 
@@ -297,7 +297,9 @@ class KapJournalApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Our actions, and Textual's minus "Screenshot" (it would write the screen to disk)."""
-        yield SystemCommand("Get help now", "Crisis lines, your therapist, your safety plan", self.action_help)
+        yield SystemCommand(
+            "Get help now", "Crisis lines, your therapist, your safety plan", self.action_help
+        )
         if self.journal is not None:
             for title, help_text, name in (
                 ("Check in", "Mood, anxiety and energy, 0 to 10", "checkin"),
@@ -317,6 +319,11 @@ class KapJournalApp(App[None]):
         for command in super().get_system_commands(screen):
             if command.title != "Screenshot":
                 yield command
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Copy inside the app only: never to the terminal's clipboard (OSC 52), where other
+        programs, and clipboard history, would keep the patient's words in plaintext."""
+        self._clipboard = text
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         self.notify("Screenshots are turned off: they would save your journal unencrypted.")

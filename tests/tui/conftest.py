@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tests.conftest import FAST_KDF, PASSPHRASE, FrozenClock
 from kapjournal.journal import Journal
 from kapjournal.tui.app import KapJournalApp
+from tests.conftest import FAST_KDF, PASSPHRASE, FrozenClock
 
 SIZE_SMALL = (80, 24)
 SIZE_LARGE = (120, 40)

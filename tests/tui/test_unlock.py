@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import PASSPHRASE
 from kapjournal.journal import Journal
 from kapjournal.records import Reflection
 from kapjournal.tui.app import KapJournalApp
+from tests.conftest import PASSPHRASE
 from tests.tui.conftest import unlock, wait_workers
 
 
@@ -115,9 +115,8 @@ async def test_second_running_copy_is_told(
     make_app: Callable[..., KapJournalApp], existing_journal: Journal
 ) -> None:
     first, second = make_app(), make_app()
-    async with first.run_test():
-        async with second.run_test() as pilot:
-            await pilot.pause()
-            messages = [n.message for n in second._notifications]
-            assert any("already open" in m for m in messages)
+    async with first.run_test(), second.run_test() as pilot:
+        await pilot.pause()
+        messages = [n.message for n in second._notifications]
+        assert any("already open" in m for m in messages)
     assert first._lock_fd is not None

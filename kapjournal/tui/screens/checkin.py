@@ -18,6 +18,7 @@ from kapjournal.errors import KapJournalError
 from kapjournal.measures import CHECKIN_DISCLAIMER
 from kapjournal.records import CheckIn
 from kapjournal.tui.base import JournalScreen
+from kapjournal.tui.widgets.editor import JournalInput
 from kapjournal.tui.widgets.keys import HELP_FIRST
 from kapjournal.tui.widgets.scale import Scale
 
@@ -69,7 +70,7 @@ class CheckInScreen(JournalScreen):
             yield Scale("Energy", optional=True, id="energy")
             with Horizontal(id="note-row"):
                 yield Static("Note", id="note-label")
-                yield Input(
+                yield JournalInput(
                     placeholder="optional: a few words", max_length=500, compact=True, id="note"
                 )
             yield Static("", id="checkin-error", classes="hidden")

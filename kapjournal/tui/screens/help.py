@@ -21,6 +21,7 @@ from kapjournal import safety
 from kapjournal.errors import KapJournalError
 from kapjournal.records import SafetyPlan
 from kapjournal.tui.base import JournalScreen
+from kapjournal.tui.widgets.editor import JournalTextArea
 from kapjournal.tui.widgets.keys import HELP_FIRST
 from kapjournal.tui.widgets.text import clean, one_line
 
@@ -223,7 +224,7 @@ class SafetyPlanScreen(JournalScreen):
             for section in safety.PLAN_SECTIONS:
                 yield Static(section.title, classes="plan-section")
                 yield Static(section.help, classes="plan-help")
-                yield TextArea(
+                yield JournalTextArea(
                     getattr(plan, section.field),
                     id=f"plan-{section.field}",
                     soft_wrap=True,

@@ -23,6 +23,7 @@ from kapjournal.tui.app import THEMES
 from kapjournal.tui.base import JournalScreen
 from kapjournal.tui.screens.help import remember_region
 from kapjournal.tui.screens.unlock import MIN_LENGTH, strength
+from kapjournal.tui.widgets.editor import JournalInput
 from kapjournal.tui.widgets.keys import HELP_FIRST
 
 
@@ -95,17 +96,17 @@ class SettingsScreen(JournalScreen):
             yield Static("Your therapist", classes="heading")
             with Horizontal(classes="row"):
                 yield Static("Name", classes="label")
-                yield Input(
+                yield JournalInput(
                     settings.therapist_name, max_length=100, compact=True, id="therapist-name"
                 )
             with Horizontal(classes="row"):
                 yield Static("Phone or email", classes="label")
-                yield Input(
+                yield JournalInput(
                     settings.therapist_contact, max_length=200, compact=True, id="therapist-contact"
                 )
             with Horizontal(classes="row"):
                 yield Static("Key for sharing", classes="label")
-                yield Input(
+                yield JournalInput(
                     settings.therapist_recipient,
                     placeholder="age1… (optional, for encrypted exports)",
                     compact=True,

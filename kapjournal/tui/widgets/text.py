@@ -11,7 +11,9 @@ from datetime import date, datetime
 
 # ANSI escape sequences (CSI, OSC and two-character escapes), then other control characters.
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Bidi embeddings, overrides and isolates can reorder what is shown (a spoofing trick); the
+# joiners (U+200C, U+200D) and the plain direction marks stay: emoji and scripts need them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: str) -> str:
