@@ -15,13 +15,12 @@ from contextlib import contextmanager
 from datetime import date, datetime, time
 from functools import wraps
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from kapjournal import paths
 from kapjournal.errors import KapJournalError
-from kapjournal.journal import Journal
 from kapjournal.records import (
     CHECKIN_CONTEXTS,
     ROUTE_LABELS,
@@ -33,6 +32,9 @@ from kapjournal.records import (
     Reflection,
     to_dict,
 )
+
+if TYPE_CHECKING:
+    from kapjournal.journal import Journal
 
 F = TypeVar("F", bound=Callable[..., Any])
 PASSPHRASE_ENV = "KAPJOURNAL_PASSPHRASE"
@@ -79,6 +81,8 @@ class Ctx:
 
     @contextmanager
     def open(self) -> Iterator[Journal]:
+        from kapjournal.journal import Journal
+
         journal = Journal.unlock(self.journal_path, self.passphrase())
         try:
             yield journal
@@ -218,6 +222,8 @@ def init(c: Ctx) -> None:
     if c.journal_path.exists():
         fail(f"a journal already exists at {c.journal_path}")
     passphrase = c.new_passphrase()
+    from kapjournal.journal import Journal
+
     journal, recovery = Journal.create(c.journal_path, passphrase)
     journal.lock()
     click.echo(f"Created {c.journal_path}")
@@ -481,6 +487,8 @@ def recover(c: Ctx) -> None:
         if not os.environ.get("KAPJOURNAL_RECOVERY_KEY")
         else os.environ["KAPJOURNAL_RECOVERY_KEY"]
     )
+    from kapjournal.journal import Journal
+
     journal = Journal.recover(c.journal_path, key)
     try:
         journal.change_passphrase(c.new_passphrase())
@@ -645,4 +653,6 @@ def main() -> None:
             err=True,
         )
         sys.exit(1)
+
+
 from kapjournal import cli_share  # noqa: E402,F401  (registers export, keygen, import)

@@ -9,13 +9,13 @@ from __future__ import annotations
 import dataclasses
 import gc
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kapjournal import records, store, vault
+from kapjournal.clock import Clock, system_clock
 from kapjournal.errors import DamagedItem, Locked, RecordError
 from kapjournal.paths import ensure_private_dir
 from kapjournal.records import (
@@ -33,13 +33,7 @@ if TYPE_CHECKING:
     from kapjournal.exercises import Catalog
     from kapjournal.plan import Plan
 
-Clock = Callable[[], datetime]
 R = TypeVar("R", bound=Record)
-
-
-def system_clock() -> datetime:
-    """Local time, with its offset, so days are the patient's days."""
-    return datetime.now().astimezone()
 
 
 @dataclass(frozen=True)
@@ -81,7 +75,7 @@ class Journal:
 
     @classmethod
     def create(
-        cls, path: Path, passphrase: str, *, clock: Clock | None = None, kdf: KdfCost = DEFAULT_KDF
+        cls, path: Path, passphrase: str, *, clock: Clock | None = None, kdf: KdfCost | None = None
     ) -> tuple[Journal, str]:
         """A new, empty journal, and its recovery key (shown to the patient once, never stored)."""
         if not passphrase:
@@ -90,7 +84,7 @@ class Journal:
         vault_id, key_id, dek = vault.new_ids()
         raw, printed = vault.new_recovery_key()
         slots = [
-            vault.passphrase_slot(passphrase, dek, vault_id, key_id, kdf.params()),
+            vault.passphrase_slot(passphrase, dek, vault_id, key_id, (kdf or DEFAULT_KDF).params()),
             vault.recovery_slot(raw, dek, vault_id, key_id),
         ]
         meta = store.Meta(vault_id, key_id, store.FORMAT)
@@ -347,14 +341,18 @@ class Journal:
 
     # --- keys and maintenance ----------------------------------------------------------------
 
-    def change_passphrase(self, new_passphrase: str, *, kdf: KdfCost = DEFAULT_KDF) -> None:
+    def change_passphrase(self, new_passphrase: str, *, kdf: KdfCost | None = None) -> None:
         """Rewrap the data key under a new passphrase in one transaction; items are untouched."""
         if not new_passphrase:
             raise RecordError("the passphrase cannot be empty")
         self._need_sealer()
         assert self._dek is not None
         slot = vault.passphrase_slot(
-            new_passphrase, self._dek, self._meta.vault_id, self._meta.key_id, kdf.params()
+            new_passphrase,
+            self._dek,
+            self._meta.vault_id,
+            self._meta.key_id,
+            (kdf or DEFAULT_KDF).params(),
         )
         self._store.replace_slots("passphrase", [store.SlotRow(**slot.__dict__)])
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -25,11 +25,14 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
 
+from kapjournal.clock import Clock, system_clock
 from kapjournal.errors import KapJournalError
 from kapjournal.exercises import Catalog, builtin_prompt_dirs, load_packs
-from kapjournal.journal import Clock, Journal, KdfCost, system_clock
 from kapjournal.paths import ensure_private_dir, user_prompt_dir
 from kapjournal.tui.base import JournalMixin
+
+if TYPE_CHECKING:
+    from kapjournal.journal import Journal, KdfCost
 
 # Screen names → "module:Class" under kapjournal.tui.screens; imported when first opened.
 SCREENS: dict[str, str] = {
@@ -87,7 +90,7 @@ class KapJournalApp(App[None]):
     """kapjournal in the terminal."""
 
     TITLE = "kapjournal"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses may live anywhere
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "help", "Get help now", priority=True),
@@ -108,7 +111,7 @@ class KapJournalApp(App[None]):
         super().__init__()
         self.journal_path = journal_path
         self.clock: Clock = clock or system_clock
-        self.kdf = kdf or KdfCost()
+        self.kdf = kdf  # None: the default; only tests pass cheaper settings
         self.prompt_dirs = [*builtin_prompt_dirs(), user_prompt_dir(), *(prompt_dirs or ())]
         self.demo_passphrase = demo_passphrase
         self.journal: Journal | None = None
@@ -123,6 +126,7 @@ class KapJournalApp(App[None]):
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
         self.set_interval(15, self.lock_if_idle)
+        self.call_after_refresh(self._prewarm)
         if not self._claim_journal():
             self.notify(
                 "kapjournal is already open on this journal in another window. Saving from both "
@@ -136,6 +140,11 @@ class KapJournalApp(App[None]):
             self.push_screen(UnlockScreen())
         else:
             self.push_screen(CreateScreen())
+
+    @work(thread=True, group="prewarm")
+    def _prewarm(self) -> None:
+        """Import the storage layer while the patient types, not after: start paints sooner."""
+        importlib.import_module("kapjournal.journal")
 
     def _claim_journal(self) -> bool:
         """Take an advisory lock beside the journal; False if another copy of the app holds it."""
@@ -158,6 +167,8 @@ class KapJournalApp(App[None]):
 
     @work(thread=True, exclusive=True, group="unlock")
     def unlock(self, passphrase: str) -> None:
+        from kapjournal.journal import Journal
+
         try:
             journal = Journal.unlock(self.journal_path, passphrase, clock=self.clock)
             journal.load()
@@ -168,6 +179,8 @@ class KapJournalApp(App[None]):
 
     @work(thread=True, exclusive=True, group="unlock")
     def create(self, passphrase: str) -> None:
+        from kapjournal.journal import Journal
+
         try:
             journal, recovery = Journal.create(
                 self.journal_path, passphrase, clock=self.clock, kdf=self.kdf
@@ -361,6 +374,8 @@ def run_demo(*, prompt_dirs: Sequence[Path] = (), today: datetime | None = None)
     folder = Path(tempfile.mkdtemp(prefix="kapjournal-demo-"))
     try:
         path = folder / "demo.kapj"
+        from kapjournal.journal import Journal
+
         journal, _ = Journal.create(path, DEMO_PASSPHRASE)
         build_demo(journal, today or system_clock())
         journal.lock()

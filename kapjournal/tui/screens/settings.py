@@ -213,7 +213,7 @@ class SettingsScreen(JournalScreen):
         self.change_passphrase(self.journal, first, self.app.kdf)
 
     @work(thread=True, exclusive=True, group="passphrase")
-    def change_passphrase(self, journal: Journal, new: str, kdf: KdfCost) -> None:
+    def change_passphrase(self, journal: Journal, new: str, kdf: KdfCost | None) -> None:
         try:
             journal.change_passphrase(new, kdf=kdf)
         except KapJournalError as exc:
