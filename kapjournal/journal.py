@@ -66,6 +66,7 @@ class Journal:
         self._records: dict[str, Record] | None = None
         self._by_kind: dict[str, list[Record]] = {}
         self._search_text: dict[str, str] = {}
+        self.version = 0  # goes up on every change, so screens know when to redraw
 
     @property
     def path(self) -> Path:
@@ -160,6 +161,7 @@ class Journal:
         self._by_kind = {}
         self._search_text = {}
         self._damaged = damaged
+        self.version += 1
 
     @property
     def damaged(self) -> list[str]:
@@ -336,6 +338,7 @@ class Journal:
             self._forget_indexes(record)
 
     def _forget_indexes(self, record: Record) -> None:
+        self.version += 1
         self._by_kind.pop(record.kind, None)
         self._search_text.pop(record.id, None)
 

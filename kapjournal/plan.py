@@ -110,8 +110,16 @@ def _long_date(day: date, today: date) -> str:
     return text if day.year == today.year else f"{text} {day.year}"
 
 
-def _finished(reflections: Iterable[Reflection]) -> list[Reflection]:
-    return sorted((r for r in reflections if not r.draft), key=lambda r: (r.created, r.id))
+class _Finished(list[Reflection]):
+    """Non-draft reflections already in time order: sorted once per plan, not per question."""
+
+
+def _finished(reflections: Iterable[Reflection]) -> _Finished:
+    if isinstance(reflections, _Finished):
+        return reflections
+    return _Finished(
+        sorted((r for r in reflections if not r.draft), key=lambda r: (r.created, r.id))
+    )
 
 
 def latest_small_step(reflections: Iterable[Reflection], catalog: Catalog) -> SmallStep | None:
@@ -230,14 +238,15 @@ class _Builder:
         now: datetime,
     ) -> None:
         self.catalog, self.now, self.today = catalog, now, now.date()
+        finished = _finished(reflections)
         self.reflections = reflections
-        self.finished = [r for r in _finished(reflections) if catalog.get(r.exercise_id)]
+        self.finished = [r for r in finished if catalog.get(r.exercise_id)]
         self.past = sorted((s for s in sessions if s.when <= now), key=lambda s: s.when)
         future = sorted((s for s in sessions if s.when > now), key=lambda s: s.when)
         self.upcoming = future[0] if future else None
         self.latest = self.past[-1] if self.past else None
-        self.step = latest_small_step(reflections, catalog)
-        self.shared_values = journal_values(reflections, now, catalog)
+        self.step = latest_small_step(finished, catalog)
+        self.shared_values = journal_values(finished, now, catalog)
         self.items: list[PlanItem] = []
         self.claimed: set[str] = set()
 

@@ -131,9 +131,13 @@ class HomeScreen(JournalScreen):
         self.query_one("#last-checkin").border_title = "Last check-in"
 
     async def on_screen_resume(self) -> None:
-        if self.app.journal is None:
+        journal = self.app.journal
+        if journal is None:
             return
-        await self.reload()
+        seen = (id(journal), journal.version, self.now().date())
+        if seen != getattr(self, "_seen", None):  # nothing changed: nothing to redraw
+            self._seen = seen
+            await self.reload()
         self.query_one("#due-list", ListView).focus()
 
     # --- data ------------------------------------------------------------------------------------
