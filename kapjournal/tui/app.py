@@ -11,6 +11,7 @@ import importlib
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -120,6 +121,8 @@ class KapJournalApp(App[None]):
         self.last_activity = monotonic()
         self._restore: list[tuple[str, dict[str, Any]]] = []
         self._lock_fd: int | None = None
+        self._catalog_cache: Catalog | None = None
+        self._catalog_lock = threading.Lock()
 
     # --- start ---------------------------------------------------------------------------------
 
@@ -143,8 +146,9 @@ class KapJournalApp(App[None]):
 
     @work(thread=True, group="prewarm")
     def _prewarm(self) -> None:
-        """Import the storage layer while the patient types, not after: start paints sooner."""
+        """Import the storage layer and read the prompt packs while the patient types."""
         importlib.import_module("kapjournal.journal")
+        self._load_catalog()
 
     def _claim_journal(self) -> bool:
         """Take an advisory lock beside the journal; False if another copy of the app holds it."""
@@ -191,7 +195,11 @@ class KapJournalApp(App[None]):
         self.post_message(Unlocked(journal, self._load_catalog(), recovery))
 
     def _load_catalog(self) -> Catalog:
-        return load_packs(self.prompt_dirs)
+        """The prompt packs, read once per run (they hold no journal data)."""
+        with self._catalog_lock:
+            if self._catalog_cache is None:
+                self._catalog_cache = load_packs(self.prompt_dirs)
+            return self._catalog_cache
 
     @on(UnlockFailed)
     def _unlock_failed(self, message: UnlockFailed) -> None:
