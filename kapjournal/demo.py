@@ -146,7 +146,7 @@ def build_demo(journal: Journal, today: datetime, *, seed: int = 7) -> None:
                 title="Looking back at your intention",
                 answers=tuple(ANSWERS["intention-review"]),
                 share=True,
-                tags=("talk",) if i == 4 else (),
+                tags=("for-therapist",) if i == 4 else (),
             )
     rec(
         Reflection,
@@ -163,7 +163,7 @@ def build_demo(journal: Journal, today: datetime, *, seed: int = 7) -> None:
             at(50 - k * 8, 21),
             body=text,
             share=k in (4,),
-            tags=("talk",) if k == 4 else ("daily",),
+            tags=("for-therapist",) if k == 4 else ("daily",),
         )
 
     phq9 = [16, 14, 12, 10, 13, 9, 7, 6]

@@ -182,13 +182,7 @@ def _reflections(items: tuple[ReflectionItem, ...], summary: Summary) -> list[st
     parts = []
     for r in items:
         head = escape(long_date(r.day)) + (f" · {escape(r.title)}" if r.title else "")
-        meta = []
-        if r.session_number:
-            meta.append(f"after session {r.session_number}")
-        if summary.include == "all":
-            meta.append("shared" if r.shared else "private")
-        if r.tags:
-            meta.append("tags: " + ", ".join(escape(t) for t in r.tags))
+        meta = r.meta(summary.include, escape)
         parts.append(
             f"<article><h3>{head}</h3>"
             + (f'<p class="meta">{" · ".join(meta)}</p>' if meta else "")

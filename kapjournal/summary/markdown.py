@@ -159,13 +159,7 @@ def _reflections(items: tuple[ReflectionItem, ...], summary: Summary) -> list[st
         head = f"### {long_date(r.day)}"
         if r.title:
             head += f" · {md_inline(r.title)}"
-        meta = []
-        if r.session_number:
-            meta.append(f"after session {r.session_number}")
-        if summary.include == "all":
-            meta.append("shared" if r.shared else "private")
-        if r.tags:
-            meta.append("tags: " + ", ".join(md_inline(t) for t in r.tags))
+        meta = r.meta(summary.include, md_inline)
         lines += [head, ""]
         if meta:
             lines += ["*" + " · ".join(meta) + "*", ""]

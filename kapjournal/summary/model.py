@@ -7,7 +7,7 @@ Renderers only format these values. Patient text in them has already been throug
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -117,6 +117,17 @@ class ReflectionItem:
     tags: tuple[str, ...]
     shared: bool
     session_number: int | None
+
+    def meta(self, include: str, escape_text: Callable[[str], str]) -> list[str]:
+        """The small print under a reflection's heading, the same in every format."""
+        meta = []
+        if self.session_number:
+            meta.append(f"after session {self.session_number}")
+        if include == "all":
+            meta.append("shared" if self.shared else "private")
+        if self.tags:
+            meta.append("tags: " + ", ".join(escape_text(t) for t in self.tags))
+        return meta
 
 
 @dataclass(frozen=True, slots=True)

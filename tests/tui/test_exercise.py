@@ -199,12 +199,18 @@ async def test_a_failed_save_keeps_the_words_and_says_so(
         assert app.journal.drafts()[0].answers == ("precious",)
 
 
-def test_copy_never_reaches_the_terminal_clipboard() -> None:
-    from textual.widgets import TextArea
-
-    from kapjournal.tui.widgets.editor import JournalTextArea
-
-    assert JournalTextArea.action_copy is not TextArea.action_copy
+async def test_copy_never_reaches_the_terminal_clipboard(
+    make_app: Callable[..., KapJournalApp], existing_journal: Journal
+) -> None:
+    app = make_app()
+    written: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        driver_write = app._driver.write
+        app._driver.write = lambda data: (written.append(data), driver_write(data))[1]
+        app.copy_to_clipboard("my words")  # every widget's copy and cut comes through here
+        await pilot.pause()
+        assert app.clipboard == "my words"  # paste inside the app still works
+    assert not any("\x1b]52" in w for w in written)
 
 
 async def test_copy_and_cut_stay_inside_the_app(

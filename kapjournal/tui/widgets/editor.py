@@ -31,13 +31,8 @@ def _no_controls(strip: Strip) -> Strip:
     )
 
 
-def keep_in_app(app: object, text: str) -> None:
-    """Cut/copy inside kapjournal only: remembered for paste, never written to the terminal."""
-    app._clipboard = text  # type: ignore[attr-defined]
-
-
 class JournalTextArea(TextArea):
-    """A soft-wrapping TextArea whose copy and cut stay inside the app."""
+    """A soft-wrapping TextArea that never draws control characters (copy stays in the app)."""
 
     DEFAULT_CSS = """
     JournalTextArea { max-width: 78; height: 8; }
@@ -53,14 +48,6 @@ class JournalTextArea(TextArea):
         """The stored text is edited as it is; only what reaches the terminal is cleaned."""
         return _no_controls(super().render_line(y))
 
-    def action_copy(self) -> None:
-        if self.selected_text:
-            keep_in_app(self.app, self.selected_text)
-
-    def action_cut(self) -> None:
-        if self.selected_text:
-            keep_in_app(self.app, self.selected_text)
-            self.delete(*self.selection)
 
 
 class JournalInput(Input):
@@ -69,23 +56,11 @@ class JournalInput(Input):
     def render_line(self, y: int) -> Strip:
         return _no_controls(super().render_line(y))
 
-    def action_copy(self) -> None:
-        if self.selected_text:
-            keep_in_app(self.app, self.selected_text)
-
-    def action_cut(self) -> None:
-        if self.selected_text:
-            keep_in_app(self.app, self.selected_text)
-            self.delete_selection()
 
 
-class PrivateScreen(JournalScreen):
-    """A journal screen where ctrl+c on selected text keeps it inside the app (no OSC 52)."""
-
-    def action_copy_text(self) -> None:
-        selection = self.get_selected_text()
-        if selection:
-            keep_in_app(self.app, selection)
+# Copy and cut anywhere go through KapJournalApp.copy_to_clipboard, which keeps the text inside
+# the app (no OSC 52); the writing screens need nothing more than a journal screen.
+PrivateScreen = JournalScreen
 
 
 class Confirm(ModalScreen[bool]):
