@@ -159,7 +159,9 @@ def parse_recovery_key(text: str) -> bytes:
     try:
         data = _unb32(cleaned, 34)
     except ValueError:
-        raise BadRecoveryKey("the recovery key has a typo somewhere; check each group again") from None
+        raise BadRecoveryKey(
+            "the recovery key has a typo somewhere; check each group again"
+        ) from None
     raw, check = data[:32], data[32:]
     if hashlib.sha256(b"kapjournal-recovery" + raw).digest()[:2] != check:
         raise BadRecoveryKey("the recovery key has a typo somewhere; check each group again")

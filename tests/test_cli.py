@@ -23,7 +23,9 @@ def jpath(tmp_path: Path) -> Path:
     return path
 
 
-def run(jpath: Path, *args: str, stdin: str = "", passphrase: str | None = PASSPHRASE) -> tuple[int, str, str]:
+def run(
+    jpath: Path, *args: str, stdin: str = "", passphrase: str | None = PASSPHRASE
+) -> tuple[int, str, str]:
     env = {"KAPJOURNAL_JOURNAL": str(jpath)}
     if passphrase is not None:
         env["KAPJOURNAL_PASSPHRASE"] = passphrase
@@ -31,23 +33,41 @@ def run(jpath: Path, *args: str, stdin: str = "", passphrase: str | None = PASSP
     return result.exit_code, result.stdout, result.stderr
 
 
-def proc(jpath: Path, *args: str, stdin: bytes = b"", passphrase: str | None = PASSPHRASE) -> subprocess.CompletedProcess[str]:
+def proc(
+    jpath: Path, *args: str, stdin: bytes = b"", passphrase: str | None = PASSPHRASE
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAPJOURNAL_PASS")}
     env["KAPJOURNAL_JOURNAL"] = str(jpath)
     if passphrase is not None:
         env["KAPJOURNAL_PASSPHRASE"] = passphrase
     done = subprocess.run(
-        [sys.executable, "-m", "kapjournal", *args], input=stdin, env=env, capture_output=True,
-        timeout=60, start_new_session=True,  # no controlling terminal
+        [sys.executable, "-m", "kapjournal", *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        start_new_session=True,  # no controlling terminal
     )
-    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(), done.stderr.decode())
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, done.stdout.decode(), done.stderr.decode()
+    )
 
 
 def test_write_mood_session_list_search(jpath: Path) -> None:
     assert run(jpath, "write", "--tag", "sea", "--share", stdin="The sea was 🌊 warm\n")[0] == 0
     assert run(jpath, "mood", "6", "--anxiety", "4", "--energy", "5")[0] == 0
-    code, out, _ = run(jpath, "session", "add", "--route", "sublingual", "--date", "2026-11-20", "--dose", "300 mg",
-                       stdin="to meet my grief")
+    code, out, _ = run(
+        jpath,
+        "session",
+        "add",
+        "--route",
+        "sublingual",
+        "--date",
+        "2026-11-20",
+        "--dose",
+        "300 mg",
+        stdin="to meet my grief",
+    )
     assert code == 0 and "session 1" in out
     code, out, _ = run(jpath, "list")
     assert code == 0
@@ -101,7 +121,9 @@ def test_passphrase_file(jpath: Path, tmp_path: Path) -> None:
         ("no-terminal", "no passphrase: there is no terminal to ask on"),
     ],
 )
-def test_bad_input_is_one_line_exit_1_no_traceback(jpath: Path, tmp_path: Path, case: str, message: str) -> None:
+def test_bad_input_is_one_line_exit_1_no_traceback(
+    jpath: Path, tmp_path: Path, case: str, message: str
+) -> None:
     target, passphrase = jpath, PASSPHRASE
     if case == "wrong":
         passphrase = "nope"
@@ -183,8 +205,13 @@ def test_recover_sets_new_passphrase(tmp_path: Path) -> None:
     journal, key = Journal.create(path, "old", kdf=FAST_KDF)
     journal.lock()
     result = CliRunner().invoke(
-        cli, ["recover"], env={"KAPJOURNAL_JOURNAL": str(path), "KAPJOURNAL_RECOVERY_KEY": key,
-                               "KAPJOURNAL_PASSPHRASE": "brand new"}
+        cli,
+        ["recover"],
+        env={
+            "KAPJOURNAL_JOURNAL": str(path),
+            "KAPJOURNAL_RECOVERY_KEY": key,
+            "KAPJOURNAL_PASSPHRASE": "brand new",
+        },
     )
     assert result.exit_code == 0, result.output
     Journal.unlock(path, "brand new").lock()

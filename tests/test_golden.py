@@ -24,7 +24,11 @@ def test_golden_v1_opens_with_passphrase_and_reads_every_kind(golden: Path) -> N
     journal = Journal.unlock(golden, "golden passphrase v1")
     assert journal.damaged == []
     (session,) = journal.sessions()
-    assert (session.number, session.route, session.intention) == (1, "sublingual", "to meet my grief 🌊")
+    assert (session.number, session.route, session.intention) == (
+        1,
+        "sublingual",
+        "to meet my grief 🌊",
+    )
     assert session.side_effects == frozenset({"nausea"}) and session.bp_before == "120/80"
     (reflection,) = journal.reflections()
     assert reflection.answers == ("warm", "שלום", "") and reflection.share

@@ -41,12 +41,23 @@ STRANGE_TEXTS = {
 
 
 @pytest.mark.parametrize("name", sorted(STRANGE_TEXTS))
-def test_every_kind_round_trips_strange_text(journal: Journal, journal_path: Path, name: str) -> None:
+def test_every_kind_round_trips_strange_text(
+    journal: Journal, journal_path: Path, name: str
+) -> None:
     text = STRANGE_TEXTS[name]
     now = journal.clock()
     made = [
-        journal.add(DosingSession, when=now, route="iv", intention=text, notes=text, dose=text,
-                    side_effects=frozenset({"nausea", "headache"}), dissociation=6, bp_before="120/80"),
+        journal.add(
+            DosingSession,
+            when=now,
+            route="iv",
+            intention=text,
+            notes=text,
+            dose=text,
+            side_effects=frozenset({"nausea", "headache"}),
+            dissociation=6,
+            bp_before="120/80",
+        ),
         journal.add(Reflection, body=text, answers=(text, text), tags=(text[:10], "t"), share=True),
         journal.add(CheckIn, mood=3, anxiety=7, energy=None, note=text),
         journal.add(Assessment, instrument="gad7", answers=(1,) * 7, score=7, band="mild"),
@@ -96,7 +107,9 @@ def test_create_refuses_to_overwrite(journal: Journal, journal_path: Path) -> No
         Journal.create(journal_path, "x", kdf=FAST_KDF)
 
 
-def test_not_a_journal_and_newer_format(tmp_path: Path, journal: Journal, journal_path: Path) -> None:
+def test_not_a_journal_and_newer_format(
+    tmp_path: Path, journal: Journal, journal_path: Path
+) -> None:
     text_file = tmp_path / "notes.txt"
     text_file.write_text("hello")
     with pytest.raises(NotAJournal):
@@ -123,7 +136,9 @@ def _set_blob(path: Path, item_id: str, blob: bytes) -> None:
 
 
 @pytest.mark.parametrize(
-    "where", [0, 1, 12, 13, 40, -16, -1], ids=["version", "nonce0", "nonce11", "ct0", "ct40", "tag0", "tag15"]
+    "where",
+    [0, 1, 12, 13, 40, -16, -1],
+    ids=["version", "nonce0", "nonce11", "ct0", "ct40", "tag0", "tag15"],
 )
 def test_any_flipped_byte_names_the_item_and_the_rest_still_reads(
     journal: Journal, journal_path: Path, where: int
@@ -167,7 +182,11 @@ def test_blob_copied_from_another_journal_fails(
     other.lock()
     _set_blob(journal_path, mine.id, _blob(tmp_path / "other.kapj", theirs.id))
     with pytest.raises(DamagedItem):
-        raise DamagedItem(mine.id) if Journal.unlock(journal_path, PASSPHRASE).damaged else AssertionError
+        raise (
+            DamagedItem(mine.id)
+            if Journal.unlock(journal_path, PASSPHRASE).damaged
+            else AssertionError
+        )
 
 
 @pytest.mark.parametrize("field", ["salt", "params"])
@@ -190,7 +209,9 @@ def test_edited_key_slot_does_not_open(journal: Journal, journal_path: Path, fie
         Journal.unlock(journal_path, PASSPHRASE)
 
 
-def test_change_passphrase_keeps_rows_identical(journal: Journal, journal_path: Path, tmp_path: Path) -> None:
+def test_change_passphrase_keeps_rows_identical(
+    journal: Journal, journal_path: Path, tmp_path: Path
+) -> None:
     recovery = None
     j, recovery = Journal.create(tmp_path / "p.kapj", "old", kdf=FAST_KDF)
     for i in range(5):

@@ -55,7 +55,9 @@ def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp
 
 
-def test_no_plaintext_on_disk_through_the_api(journal: Journal, journal_path: Path, private_tmp: Path) -> None:
+def test_no_plaintext_on_disk_through_the_api(
+    journal: Journal, journal_path: Path, private_tmp: Path
+) -> None:
     now = journal.clock()
     journal.add(Reflection, body=f"I wrote {CANARY} today", tags=(CANARY,), title=CANARY)
     journal.add(DosingSession, when=now, route="iv", intention=CANARY, dose=CANARY)
@@ -72,12 +74,24 @@ def test_no_plaintext_on_disk_through_the_cli(tmp_path: Path, private_tmp: Path)
     home = tmp_path / "clihome"
     path = home / "j.kapj"
     Journal.create(path, PASSPHRASE, kdf=FAST_KDF)[0].lock()
-    env = {**os.environ, "KAPJOURNAL_PASSPHRASE": PASSPHRASE, "KAPJOURNAL_JOURNAL": str(path),
-           "TMPDIR": str(private_tmp)}
-    for args, stdin in ((["write", "--tag", "x"], CANARY), (["session", "add", "--route", "im"], CANARY),
-                        (["mood", "3", "--note"], CANARY)):
-        done = subprocess.run([sys.executable, "-m", "kapjournal", *args], input=stdin.encode(),
-                              env=env, capture_output=True, timeout=60)
+    env = {
+        **os.environ,
+        "KAPJOURNAL_PASSPHRASE": PASSPHRASE,
+        "KAPJOURNAL_JOURNAL": str(path),
+        "TMPDIR": str(private_tmp),
+    }
+    for args, stdin in (
+        (["write", "--tag", "x"], CANARY),
+        (["session", "add", "--route", "im"], CANARY),
+        (["mood", "3", "--note"], CANARY),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "kapjournal", *args],
+            input=stdin.encode(),
+            env=env,
+            capture_output=True,
+            timeout=60,
+        )
         assert done.returncode == 0, done.stderr
     assert_no_canary(home, private_tmp)
 
@@ -117,16 +131,22 @@ def test_modes_under_umask_022(tmp_path: Path) -> None:
     assert "j.kapj-wal" in names
 
 
-def test_canary_never_in_logs_or_error_text(journal: Journal, journal_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_canary_never_in_logs_or_error_text(
+    journal: Journal, journal_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     r = journal.add(Reflection, body=CANARY)
     journal.lock()
     with sqlite3.connect(journal_path) as db:
         db.execute("UPDATE item SET payload = substr(payload, 1, 40) WHERE id=?", (r.id,))
     messages = []
-    for attempt in (lambda: Journal.unlock(journal_path, "wrong " + CANARY),
-                    lambda: Journal.unlock(journal_path, PASSPHRASE).check() and (_ for _ in ()).throw(
-                        KapJournalError("damaged"))):
+    for attempt in (
+        lambda: Journal.unlock(journal_path, "wrong " + CANARY),
+        lambda: (
+            Journal.unlock(journal_path, PASSPHRASE).check()
+            and (_ for _ in ()).throw(KapJournalError("damaged"))
+        ),
+    ):
         try:
             attempt()
         except KapJournalError as exc:

@@ -7,6 +7,7 @@ remembers only which screens to reopen, so unlocking returns the patient to wher
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import shutil
@@ -351,6 +352,31 @@ class KapJournalApp(App[None]):
 
     def deliver_screenshot(self, *args: Any, **kwargs: Any) -> None:
         self.action_screenshot()
+
+    # --- when something goes wrong ------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: save every draft we can before Textual stops the app."""
+        if self.journal is not None and not self.journal.locked:
+            for screen in self.screen_stack:
+                if isinstance(screen, JournalMixin):
+                    with contextlib.suppress(Exception):  # save what we can, screen by screen
+                        screen.before_lock()
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        """No traceback for the patient: Textual's shows local variables, which hold their words."""
+        if os.environ.get("KAPJOURNAL_DEBUG") or not self._exit_renderables:
+            super()._print_error_renderables()
+            return
+        self._exit_renderables.clear()
+        self.error_console.print(
+            "kapjournal stopped because of an unexpected error. Everything you saved is safe, and "
+            "drafts were saved as you wrote. (Details are hidden to keep your journal private; "
+            "set KAPJOURNAL_DEBUG=1 to see them.)",
+            markup=False,
+            highlight=False,
+        )
 
     # --- stopping ----------------------------------------------------------------------------------
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from kapjournal.journal import Journal
 from kapjournal.records import Reflection
 from kapjournal.tui.app import KapJournalApp
@@ -120,3 +122,20 @@ async def test_second_running_copy_is_told(
         messages = [n.message for n in second._notifications]
         assert any("already open" in m for m in messages)
     assert first._lock_fd is not None
+
+
+def test_an_unexpected_error_shows_no_traceback(
+    make_app: Callable[..., KapJournalApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    monkeypatch.delenv("KAPJOURNAL_DEBUG", raising=False)
+    app = make_app()
+    out = io.StringIO()
+    app.error_console = Console(file=out, width=100)
+    app._exit_renderables.append("Traceback ... body='CANARY words' ...")
+    app._print_error_renderables()
+    assert "unexpected error" in out.getvalue()
+    assert "CANARY" not in out.getvalue() and "Traceback" not in out.getvalue()

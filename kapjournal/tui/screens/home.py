@@ -131,7 +131,7 @@ class HomeScreen(JournalScreen):
         self.query_one("#last-checkin").border_title = "Last check-in"
 
     async def on_screen_resume(self) -> None:
-        journal = self.app.journal
+        journal = self.kapp.journal
         if journal is None:
             return
         seen = (id(journal), journal.version, self.now().date())

@@ -210,7 +210,7 @@ class SettingsScreen(JournalScreen):
             return
         message.update("Changing your passphrase…")
         self.query_one("#change-passphrase", Button).disabled = True
-        self.change_passphrase(self.journal, first, self.app.kdf)
+        self.change_passphrase(self.journal, first, self.kapp.kdf)
 
     @work(thread=True, exclusive=True, group="passphrase")
     def change_passphrase(self, journal: Journal, new: str, kdf: KdfCost | None) -> None:

@@ -89,7 +89,7 @@ class TrendsScreen(JournalScreen):
         return ("trends", {})
 
     def on_screen_resume(self) -> None:
-        if self.app.journal is not None:
+        if self.kapp.journal is not None:
             self.reload()
 
     def reload(self) -> None:

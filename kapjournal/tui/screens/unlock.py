@@ -27,7 +27,10 @@ def strength(passphrase: str) -> tuple[str, str]:
     if passphrase.casefold().replace(" ", "") in COMMON or len(set(passphrase)) < 4:
         return "weak", "This is one of the first things anyone would try."
     if len(passphrase) < MIN_LENGTH:
-        return "too short", f"Use at least {MIN_LENGTH} characters; four unrelated words are easy to remember."
+        return (
+            "too short",
+            f"Use at least {MIN_LENGTH} characters; four unrelated words are easy to remember.",
+        )
     if len(words) >= 4 or len(passphrase) >= 20:
         return "strong", "Long and hard to guess. Keep it somewhere only you can find."
     if len(passphrase) >= 12 and classes >= 2:
@@ -116,7 +119,9 @@ class CreateScreen(CenteredBox):
             yield Static("")
             yield Input(password=True, placeholder="Choose a passphrase", id="new-passphrase")
             yield Static("", id="strength")
-            yield Input(password=True, placeholder="The same passphrase again", id="confirm-passphrase")
+            yield Input(
+                password=True, placeholder="The same passphrase again", id="confirm-passphrase"
+            )
             yield LoadingIndicator(classes="hidden", id="create-busy")
             yield Static("", classes="error", id="create-error")
         yield Footer()

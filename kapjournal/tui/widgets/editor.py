@@ -49,13 +49,11 @@ class JournalTextArea(TextArea):
         return _no_controls(super().render_line(y))
 
 
-
 class JournalInput(Input):
     """An Input that never sends control characters in its value to the terminal."""
 
     def render_line(self, y: int) -> Strip:
         return _no_controls(super().render_line(y))
-
 
 
 # Copy and cut anywhere go through KapJournalApp.copy_to_clipboard, which keeps the text inside
