@@ -9,8 +9,6 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, Static
 
-from kapjournal.safety import NOT_MONITORED, NOT_TREATMENT
-
 MIN_LENGTH = 8
 COMMON = {"password", "passphrase", "letmein", "qwerty", "123456", "iloveyou", "kapjournal"}
 
@@ -46,6 +44,7 @@ class CenteredBox(Screen[None]):
     CenteredBox #box { width: 72; max-width: 100%; height: auto; padding: 1 2;
                      border: round $primary 40%; background: $surface; }
     CenteredBox .title { text-style: bold; margin-bottom: 1; }
+    CenteredBox #welcome-text { margin-bottom: 1; }
     CenteredBox .muted { color: $text-muted; }
     CenteredBox .error { color: $error; height: auto; }
     CenteredBox Input { margin-bottom: 1; }
@@ -113,10 +112,12 @@ class CreateScreen(CenteredBox):
             yield Static("Welcome to kapjournal", classes="title")
             yield Static(
                 "Everything you write here is encrypted with a passphrase only you know. "
-                f"{NOT_MONITORED} {NOT_TREATMENT}",
+                "Nobody reads it as you write: kapjournal is not monitored and never contacts "
+                "anyone. It is not a treatment and does not diagnose. f1 shows crisis lines at "
+                "any time.",
                 classes="muted",
+                id="welcome-text",
             )
-            yield Static("")
             yield Input(password=True, placeholder="Choose a passphrase", id="new-passphrase")
             yield Static("", id="strength")
             yield Input(
@@ -163,7 +164,7 @@ class RecoveryKeyScreen(Screen[None]):
     RecoveryKeyScreen { align: center middle; }
     RecoveryKeyScreen #box { width: 76; max-width: 100%; height: auto; padding: 1 2;
                              border: round $warning; background: $surface; }
-    RecoveryKeyScreen #recovery-key { text-style: bold; margin: 1 0; content-align: center middle;
+    RecoveryKeyScreen #recovery-key { text-style: bold; margin: 1 0; text-align: center;
                                       width: 100%; }
     RecoveryKeyScreen Horizontal { height: auto; margin-top: 1; }
     """
