@@ -276,21 +276,30 @@ class KapJournalApp(App[None]):
 
     # --- locking ---------------------------------------------------------------------------------
 
+    def _journal_screens(self) -> list[JournalMixin]:
+        return [s for s in self.screen_stack if isinstance(s, JournalMixin)]
+
+    def save_drafts(self, failure: str) -> bool:
+        """Every open screen saves its unsaved words (encrypted); False, and a message, if one can't."""
+        for screen in self._journal_screens():
+            try:
+                screen.before_lock()
+            except KapJournalError as exc:
+                self.notify(f"{failure}: {exc}", severity="error")
+                return False
+        return True
+
     async def action_lock(self) -> None:
         """Lock at once: save drafts, forget the key, clear every screen."""
         if self.journal is None:
             return
-        restore: list[tuple[str, dict[str, Any]]] = []
-        for screen in self.screen_stack:
-            if isinstance(screen, JournalMixin):
-                try:
-                    screen.before_lock()
-                except KapJournalError as exc:
-                    self.notify(f"Could not save a draft before locking: {exc}", severity="error")
-                    return
-                token = screen.restore_token()
-                if token is not None and token[0] != "home":
-                    restore.append(token)
+        if not self.save_drafts("Could not save a draft before locking"):
+            return
+        restore = [
+            token
+            for screen in self._journal_screens()
+            if (token := screen.restore_token()) is not None and token[0] != "home"
+        ]
         self._restore = restore
         self.journal.lock()
         self.journal = None
@@ -358,10 +367,9 @@ class KapJournalApp(App[None]):
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error: save every draft we can before Textual stops the app."""
         if self.journal is not None and not self.journal.locked:
-            for screen in self.screen_stack:
-                if isinstance(screen, JournalMixin):
-                    with contextlib.suppress(Exception):  # save what we can, screen by screen
-                        screen.before_lock()
+            for screen in self._journal_screens():
+                with contextlib.suppress(Exception):  # save what we can, screen by screen
+                    screen.before_lock()
         super()._handle_exception(error)
 
     def _print_error_renderables(self) -> None:
@@ -381,13 +389,10 @@ class KapJournalApp(App[None]):
     # --- stopping ----------------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
-        for screen in self.screen_stack:
-            if isinstance(screen, JournalMixin) and self.journal is not None:
-                try:
-                    screen.before_lock()
-                except KapJournalError as exc:
-                    self.notify(f"Could not save a draft: {exc}. Not quitting.", severity="error")
-                    return
+        if self.journal is not None and not self.save_drafts(
+            "Could not save a draft; not quitting"
+        ):
+            return
         if self.journal is not None:
             self.journal.lock()
             self.journal = None
