@@ -14,7 +14,6 @@ from typing import TypeVar
 from kapjournal import measures
 from kapjournal.journal import Journal
 from kapjournal.records import (
-    Assessment,
     CheckIn,
     DosingSession,
     Record,
@@ -204,16 +203,7 @@ def _assessment(journal: Journal, instrument: str, target: int, when: datetime) 
     slots = n - 1 if instrument == "phq9" else n
     for i in range(target):
         answers[i % slots] = min(answers[i % slots] + 1, inst.max_answer)
-    scored = measures.score(instrument, answers)
-    return journal.new(
-        Assessment,
-        created=when,
-        instrument=instrument,
-        answers=tuple(answers),
-        score=scored.score,
-        band=scored.band,
-        flags=tuple(scored.flags),
-    )
+    return journal.new_assessment(instrument, answers, created=when)
 
 
 def _throwaway_recipient() -> str:

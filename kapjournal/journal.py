@@ -11,6 +11,7 @@ import gc
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -294,28 +295,33 @@ class Journal:
     def update(self, record: R, **changes: Any) -> R:
         return self.save(dataclasses.replace(record, **changes))  # type: ignore[type-var]
 
+    def new_assessment(
+        self,
+        instrument: str,
+        answers: Iterable[int],
+        *,
+        session_id: str | None = None,
+        created: datetime | None = None,
+    ) -> Assessment:
+        """An unsaved assessment, scored from its answers (never from input)."""
+        from kapjournal import measures
+
+        when = created or self.clock()
+        return measures.new_assessment(
+            str(uuid.uuid4()), when, instrument, tuple(answers), session_id
+        )
+
     def add_assessment(
         self,
         instrument: str,
         answers: Iterable[int],
         *,
         session_id: str | None = None,
-        **values: Any,
+        created: datetime | None = None,
     ) -> Assessment:
-        """Score from the answers (never from input) and save."""
-        from kapjournal import measures
-
-        answers = tuple(answers)
-        scored = measures.score(instrument, answers)
-        return self.add(
-            Assessment,
-            instrument=instrument,
-            answers=answers,
-            score=scored.score,
-            band=scored.band,
-            flags=tuple(scored.flags),
-            session_id=session_id,
-            **values,
+        """Score from the answers and save."""
+        return self.save(
+            self.new_assessment(instrument, answers, session_id=session_id, created=created)
         )
 
     def delete(self, item_id: str) -> None:
