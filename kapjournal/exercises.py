@@ -178,9 +178,6 @@ class Catalog:
     def by_timing(self, *timings: str) -> list[Exercise]:
         return [e for e in self.exercises.values() if e.timing in timings]
 
-    def by_category(self, *categories: str) -> list[Exercise]:
-        return [e for e in self.exercises.values() if e.category in categories]
-
     def commitments(self) -> list[Exercise]:
         """Exercises whose answer is a committed action ("one small step")."""
         return [e for e in self.exercises.values() if e.commitment_step is not None]

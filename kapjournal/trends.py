@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from kapjournal import measures
 from kapjournal.records import Assessment, CheckIn, DosingSession
@@ -19,7 +19,6 @@ from kapjournal.records import Assessment, CheckIn, DosingSession
 BLOCKS = "▁▂▃▄▅▆▇█"
 SESSION_MARK = "▲"
 WEEK = 7
-RESPONSE_OFFSETS = (0, 1, 3, 7)
 
 
 def day_of(moment: datetime, tz: tzinfo | None = None) -> date:
@@ -279,8 +278,3 @@ def marker_line(positions: Iterable[int], width: int, mark: str = SESSION_MARK) 
         if 0 <= p < width:
             cells[p] = mark
     return "".join(cells)
-
-
-def start_of_day(day: date, tz: tzinfo) -> datetime:
-    """Midnight of ``day`` in ``tz``, for turning a day range into a time range."""
-    return datetime.combine(day, time(), tzinfo=tz)

@@ -47,10 +47,6 @@ class Written:
     recipient: str  # "age1…", "passphrase" or "none"
     size: int
 
-    @property
-    def encrypted(self) -> bool:
-        return self.recipient != "none"
-
 
 def default_range(today: date, days: int = DEFAULT_DAYS) -> tuple[date, date]:
     """The last ``days`` days, today included."""

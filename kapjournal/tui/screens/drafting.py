@@ -14,10 +14,11 @@ from textual.widgets import Static
 
 from kapjournal.errors import KapJournalError
 from kapjournal.records import Reflection
-from kapjournal.tui.widgets.editor import PrivateScreen, saved_phrase
+from kapjournal.tui.base import JournalScreen
+from kapjournal.tui.widgets.editor import saved_phrase
 
 
-class DraftScreen(PrivateScreen):
+class DraftScreen(JournalScreen):
     """A screen that writes one reflection, autosaved as an encrypted draft."""
 
     AUTOSAVE_SECONDS: ClassVar[float] = 3.0

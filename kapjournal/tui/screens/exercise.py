@@ -20,13 +20,13 @@ from textual.widgets.option_list import Option
 from kapjournal.exercises import Exercise
 from kapjournal.plan import placeholder_values
 from kapjournal.records import DosingSession, Reflection
+from kapjournal.tui.base import JournalScreen
 from kapjournal.tui.screens.drafting import DraftScreen
 from kapjournal.tui.screens.reflection import ReflectionScreen
 from kapjournal.tui.widgets.editor import (
     Confirm,
     JournalInput,
     JournalTextArea,
-    PrivateScreen,
     parse_tags,
 )
 from kapjournal.tui.widgets.text import clean, one_line
@@ -280,7 +280,7 @@ TIMING_LABELS = {
 }
 
 
-class ExercisePickerScreen(PrivateScreen):
+class ExercisePickerScreen(JournalScreen):
     """Every exercise, grouped by when it fits, and the drafts waiting to be continued."""
 
     DEFAULT_CSS = """

@@ -27,7 +27,8 @@ from textual.widgets import (
 
 from kapjournal.errors import KapJournalError
 from kapjournal.records import ROUTE_LABELS, ROUTES, SIDE_EFFECTS, DosingSession
-from kapjournal.tui.widgets.editor import Confirm, JournalInput, JournalTextArea, PrivateScreen
+from kapjournal.tui.base import JournalScreen
+from kapjournal.tui.widgets.editor import Confirm, JournalInput, JournalTextArea
 from kapjournal.tui.widgets.text import clean, one_line
 
 WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H.%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
@@ -48,7 +49,7 @@ def side_effect_id(name: str) -> str:
     return "side-effect-" + name.replace(" ", "-")
 
 
-class SessionFormScreen(PrivateScreen):
+class SessionFormScreen(JournalScreen):
     """Log a new session, or edit one. Only the date and route are needed; the rest is optional."""
 
     DEFAULT_CSS = """
@@ -280,7 +281,7 @@ def _bp_ok(value: str) -> bool:
     return bool(re.fullmatch(r"\d{2,3}/\d{2,3}", value))
 
 
-class SessionsScreen(PrivateScreen):
+class SessionsScreen(JournalScreen):
     """Every session logged, newest first."""
 
     DEFAULT_CSS = """

@@ -19,7 +19,8 @@ from textual.widgets import Checkbox, Footer, Input, Select, Static
 
 from kapjournal.errors import KapJournalError
 from kapjournal.records import KINDS, CheckIn, DosingSession, Record, Reflection
-from kapjournal.tui.widgets.editor import Confirm, JournalInput, PrivateScreen
+from kapjournal.tui.base import JournalScreen
+from kapjournal.tui.widgets.editor import Confirm, JournalInput
 from kapjournal.tui.widgets.record_list import RecordList
 from kapjournal.tui.widgets.record_view import KIND_OPTIONS, preview, row, title_of
 from kapjournal.tui.widgets.text import clean
@@ -46,7 +47,7 @@ class RecordModal(ModalScreen[None]):
             yield Static(self.text, id="record-text", markup=False)
 
 
-class TimelineScreen(PrivateScreen):
+class TimelineScreen(JournalScreen):
     """Sessions, reflections, check-ins and questionnaires in one list, newest first."""
 
     SEARCH_DELAY: ClassVar[float] = 0.15

@@ -15,8 +15,6 @@ from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widgets import Button, Input, Static, TextArea
 
-from kapjournal.tui.base import JournalScreen
-
 # C0 controls but tab and newline, DEL and C1: shown as nothing, so text typed or imported with
 # escape sequences can never drive the terminal (colours, titles, OSC 52 clipboard writes).
 _CONTROLS = {c: None for c in (*range(0, 9), *range(11, 32), 127, *range(0x80, 0xA0))}
@@ -54,11 +52,6 @@ class JournalInput(Input):
 
     def render_line(self, y: int) -> Strip:
         return _no_controls(super().render_line(y))
-
-
-# Copy and cut anywhere go through KapJournalApp.copy_to_clipboard, which keeps the text inside
-# the app (no OSC 52); the writing screens need nothing more than a journal screen.
-PrivateScreen = JournalScreen
 
 
 class Confirm(ModalScreen[bool]):
