@@ -357,3 +357,58 @@ def new_assessment(
 def rescore(assessment: Assessment) -> Scored:
     """Score a stored assessment again from its answers, ignoring its stored score."""
     return score(assessment.instrument, assessment.answers)
+
+
+# --- change between two scores -------------------------------------------------------------------
+
+# Points of change usually taken as meaningful for one person: PHQ-9 5 (Löwe et al. 2004; Kroenke's
+# reliable-change estimate), GAD-7 4 (Toussaint et al. 2020), PCL-5 10 (National Center for PTSD).
+MEANINGFUL_CHANGE: dict[str, int] = {"phq9": 5, "gad7": 4, "pcl5": 10}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """How a score moved from the one before it. On these instruments lower is better."""
+
+    previous: int
+    latest: int
+    meaningful: bool  # at least MEANINGFUL_CHANGE points either way
+
+    @property
+    def delta(self) -> int:
+        return self.latest - self.previous
+
+    @property
+    def direction(self) -> str:
+        """"better", "worse" or "steady" (a change smaller than the instrument's threshold)."""
+        if not self.meaningful:
+            return "steady"
+        return "better" if self.delta < 0 else "worse"
+
+    @property
+    def worse(self) -> bool:
+        return self.direction == "worse"
+
+
+def change(instrument_id: str, previous: int, latest: int) -> Change:
+    """Judge the change between two totals of the same instrument by its own rule."""
+    inst = instrument(instrument_id)
+    inst.band(previous)
+    inst.band(latest)
+    return Change(previous, latest, abs(latest - previous) >= MEANINGFUL_CHANGE[inst.id])
+
+
+# PCL-5's DSM-5 clusters: B intrusions 1–5, C avoidance 6–7, D negative thoughts and mood 8–14,
+# E arousal and reactivity 15–20 (item numbers, 1-based).
+PCL5_CLUSTERS: tuple[tuple[str, str, range], ...] = (
+    ("B", "intrusions", range(1, 6)),
+    ("C", "avoidance", range(6, 8)),
+    ("D", "negative thoughts and mood", range(8, 15)),
+    ("E", "arousal and reactivity", range(15, 21)),
+)
+
+
+def pcl5_clusters(answers: Sequence[int]) -> dict[str, int]:
+    """PCL-5 cluster subtotals, keyed "B", "C", "D", "E"."""
+    checked = check_answers(instrument("pcl5"), answers)
+    return {key: sum(checked[i - 1] for i in items) for key, _name, items in PCL5_CLUSTERS}

@@ -198,7 +198,7 @@ def test_keygen_then_export_to_it(jpath: Path, tmp_path: Path) -> None:
 
 
 def test_cli_choices_match_the_summary() -> None:
-    from kapjournal import cli_share
+    from kapjournal.cli import share as cli_share
     from kapjournal.summary import model
 
     assert cli_share.INCLUDES == model.INCLUDES

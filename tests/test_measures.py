@@ -257,3 +257,22 @@ def test_new_assessment_takes_its_score_from_the_answers() -> None:
 
 def test_checkin_disclaimer_says_not_validated() -> None:
     assert "not a validated measure" in measures.CHECKIN_DISCLAIMER
+
+
+def test_change_is_judged_by_each_instruments_own_rule() -> None:
+    from kapjournal.measures import change
+
+    assert change("phq9", 6, 13).direction == "worse"
+    assert change("phq9", 13, 9).direction == "steady"
+    assert change("phq9", 15, 9).direction == "better"
+    assert change("gad7", 8, 12).worse
+    assert change("gad7", 8, 11).direction == "steady"
+    assert change("pcl5", 40, 31).direction == "steady"
+    assert change("pcl5", 40, 30).direction == "better"
+
+
+def test_pcl5_cluster_subtotals_follow_dsm5() -> None:
+    from kapjournal.measures import pcl5_clusters
+
+    answers = [4] * 5 + [3] * 2 + [2] * 7 + [1] * 6
+    assert pcl5_clusters(answers) == {"B": 20, "C": 6, "D": 14, "E": 6}

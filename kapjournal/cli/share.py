@@ -1,6 +1,6 @@
 """``kapjournal export``, ``keygen`` and ``import``: sharing with a therapist, and bringing data in.
 
-Registered on the main group by a single import at the end of ``cli.py``. Default protection of an
+Default protection of an
 export: ``--to`` a recipient, else ``--passphrase``, else the therapist's key from settings when
 one is set (the safe choice needs no flag), else plaintext with a warning; ``--plain`` asks for
 plaintext even when a therapist key is set. ``--everything`` is the patient's own copy, so it
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from kapjournal.cli import Ctx, ask_secret, cli, fail, friendly, pass_ctx
+from kapjournal.cli.common import Ctx, ask_secret, fail, friendly, pass_ctx, prompt_dirs
 
 EXPORT_PASSPHRASE_ENV = "KAPJOURNAL_EXPORT_PASSPHRASE"
 INCLUDES = (
@@ -61,7 +61,7 @@ def _export_passphrase() -> str:
     return first
 
 
-@cli.command()
+@click.command()
 @click.option("--since", help="First day, YYYY-MM-DD, or 'all' (default: 28 days ago).")
 @click.option("--until", help="Last day, YYYY-MM-DD (default: today).")
 @click.option(
@@ -158,15 +158,14 @@ def export(
 def _catalog(c: Ctx) -> object | None:
     """The prompt packs, to know which exercise holds a committed action; None if unreadable."""
     try:
-        from kapjournal import paths
-        from kapjournal.exercises import builtin_prompt_dirs, load_packs
+        from kapjournal.exercises import load_packs
 
-        return load_packs([*builtin_prompt_dirs(), paths.user_prompt_dir(), *c.prompt_dirs])
+        return load_packs(prompt_dirs(c))
     except Exception:  # the defaults in summary still apply
         return None
 
 
-@cli.command()
+@click.command()
 @click.option(
     "-o",
     "--output",
@@ -190,7 +189,7 @@ def keygen(output: Path) -> None:
     )
 
 
-@cli.command("import")
+@click.command("import")
 @click.option(
     "--format",
     "fmt",

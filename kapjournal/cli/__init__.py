@@ -1,0 +1,132 @@
+"""The ``kapjournal`` command: thin over ``Journal``. With no command it opens the TUI.
+
+Exit codes: 0 ok, 1 an error explained in one line on stderr, 2 usage. Entry text always comes from
+standard input, never from an argument; the passphrase from a terminal prompt, a file, or the
+environment. Each command's module is imported only when that command runs, and Textual only when
+the TUI opens, so commands start fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from kapjournal.cli.common import PASSPHRASE_ENV, Ctx
+from kapjournal.errors import KapJournalError
+
+# Command name → "module:function" under kapjournal.cli; imported when the command is used.
+COMMANDS = {
+    "init": "keys:init",
+    "passwd": "keys:passwd",
+    "recover": "keys:recover",
+    "check": "keys:check",
+    "backup": "keys:backup",
+    "write": "entries:write",
+    "mood": "entries:mood",
+    "session": "entries:session",
+    "list": "entries:list_",
+    "search": "entries:search",
+    "plan": "entries:plan",
+    "assess": "entries:assess",
+    "prompts": "prompts:prompts",
+    "export": "share:export",
+    "keygen": "share:keygen",
+    "import": "share:import_",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use (click's documented lazy-loading pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module, _, attr = target.partition(":")
+        command = getattr(importlib.import_module(f"kapjournal.cli.{module}"), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--journal",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="KAPJOURNAL_JOURNAL",
+    help="The journal file (default: in your data folder; env KAPJOURNAL_JOURNAL).",
+)
+@click.option(
+    "--passphrase-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help=f"Read the passphrase from this file (or set {PASSPHRASE_ENV}).",
+)
+@click.option(
+    "--prompts",
+    type=click.Path(path_type=Path, file_okay=False),
+    multiple=True,
+    help="Also read prompt packs from this folder (your therapist's, say).",
+)
+@click.version_option(package_name="kapjournal")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    journal: Path | None,
+    passphrase_file: Path | None,
+    prompts: tuple[Path, ...],
+) -> None:
+    """kapjournal: an encrypted journal for ketamine-assisted therapy integration.
+
+    With no command, opens the journal in the terminal.
+    """
+    ctx.obj = Ctx(journal, passphrase_file, prompts)
+    if ctx.invoked_subcommand is None:
+        from kapjournal.tui.app import run_app
+
+        run_app(ctx.obj.journal_path, prompt_dirs=list(prompts))
+
+
+@cli.command()
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Open the app on a throwaway journal with eight weeks of example data."""
+    from kapjournal.tui.app import run_demo
+
+    run_demo(prompt_dirs=list(ctx.obj.prompt_dirs))
+
+
+def main() -> None:
+    """Entry point: no core dumps, no tracebacks for the patient."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ImportError, ValueError, OSError):
+        pass
+    try:
+        cli.main(prog_name="kapjournal", standalone_mode=True)
+    except KapJournalError as exc:
+        click.echo(f"kapjournal: {exc}", err=True)
+        sys.exit(1)
+    except BrokenPipeError:  # the reader went away (kapjournal list | head): not an error
+        sys.stderr.close()
+        sys.exit(0)
+    except Exception as exc:  # the last net: a type name, never a message that may hold text
+        if os.environ.get("KAPJOURNAL_DEBUG"):
+            raise
+        click.echo(
+            f"kapjournal: unexpected error ({type(exc).__name__}); nothing already saved was lost. "
+            "Set KAPJOURNAL_DEBUG=1 to see details.",
+            err=True,
+        )
+        sys.exit(1)
