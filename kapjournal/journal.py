@@ -1,11 +1,14 @@
 """``Journal``: the one door to the data, for the TUI, the CLI and testers.
 
-It unlocks a journal file, decrypts its items into plain records kept in memory (indexed by kind
-and time), and encrypts and commits one row per save. ``lock()`` forgets the key and every record.
+It unlocks a journal file, checks that the file is whole (the head and ledger against the rows, the
+key slots, this computer's memory of the newest version it saw), decrypts items into plain records
+kept in memory, and seals and commits each save as a new version of its item, with the head and
+ledger moved on in the same transaction. ``lock()`` forgets every key and record.
 """
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import gc
 import uuid
@@ -15,9 +18,30 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from kapjournal import records, store, vault
+import orjson
+
+from kapjournal import passphrases, records, store, vault
 from kapjournal.clock import Clock, system_clock
-from kapjournal.errors import DamagedItem, Locked, RecordError
+from kapjournal.errors import (
+    DamagedItem,
+    JournalError,
+    Locked,
+    NotAJournal,
+    RecordError,
+    WrongPassphrase,
+)
+from kapjournal.integrity import (
+    BUCKETS,
+    DIGEST_MOD,
+    Entry,
+    Head,
+    Problem,
+    bucket_of,
+    compare_rows,
+    parse_bucket,
+    what,
+)
+from kapjournal.localstate import Marks, device_id
 from kapjournal.paths import ensure_private_dir
 from kapjournal.records import (
     Assessment,
@@ -35,6 +59,8 @@ if TYPE_CHECKING:
     from kapjournal.plan import Plan
 
 R = TypeVar("R", bound=Record)
+PENDING_RECOVERY = "pending-recovery"
+CAPTURE_KEY = "capture"
 
 
 @dataclass(frozen=True)
@@ -52,76 +78,156 @@ class KdfCost:
 DEFAULT_KDF = KdfCost()
 
 
+class RolledBack(JournalError):
+    """The file is older than a copy this computer has seen; writing waits for the patient's yes."""
+
+
 class Journal:
     """An unlocked journal. Build one with :meth:`create`, :meth:`unlock` or :meth:`recover`."""
 
-    def __init__(
-        self, st: store.Store, meta: store.Meta, dek: bytes, clock: Clock | None = None
-    ) -> None:
+    def __init__(self, st: store.Store, clock: Clock | None = None) -> None:
         self._store = st
-        self._meta = meta
-        self._dek: bytes | None = dek
-        self._sealer: vault.Sealer | None = vault.Sealer(dek, meta.vault_id, meta.key_id)
         self.clock: Clock = clock or system_clock
+        self._sealer: vault.Sealer | None = None
+        self._deks: dict[str, bytes] = {}
+        self._slot_key: bytes | None = None
+        self._kdf_params: vault.KdfParams | None = None
+        self._device = device_id()
+        self._marks = Marks.load(st.meta.vault_id)
+        self._head: Head | None = None
+        self._rpub_trusted = True
+        self.problems: list[Problem] = []
+        self._excluded: set[str] = set()
+        self._ledger: dict[str, Entry] = {}
+        self._rolled_back = False
         self._damaged: list[str] = []
         self._records: dict[str, Record] | None = None
         self._by_kind: dict[str, list[Record]] = {}
         self._search_text: dict[str, str] = {}
+        self._data_version = 0
         self.version = 0  # goes up on every change, so screens know when to redraw
 
     @property
     def path(self) -> Path:
         return self._store.path
 
+    @property
+    def vault_id(self) -> str:
+        return self._store.meta.vault_id
+
+    @property
+    def format(self) -> int:
+        return self._store.meta.fmt
+
     # --- opening and closing ---------------------------------------------------------------
 
     @classmethod
     def create(
-        cls, path: Path, passphrase: str, *, clock: Clock | None = None, kdf: KdfCost | None = None
+        cls,
+        path: Path,
+        passphrase: str,
+        *,
+        clock: Clock | None = None,
+        kdf: KdfCost | None = None,
+        keep_recovery_key: bool = False,
     ) -> tuple[Journal, str]:
-        """A new, empty journal, and its recovery key (shown to the patient once, never stored)."""
-        if not passphrase:
-            raise RecordError("the passphrase cannot be empty")
+        """A new, empty journal, and its recovery key.
+
+        With ``keep_recovery_key`` (the app and ``init``), the key stays sealed in the journal until
+        :meth:`confirm_recovery_key`, so a lock or a crash before the patient saved it loses nothing.
+        """
+        if (why := passphrases.problem(passphrase)) is not None:
+            raise RecordError(why)
         ensure_private_dir(path.parent)
-        vault_id, key_id, dek = vault.new_ids()
+        vault_id, kid, dek = vault.new_ids()
         raw, printed = vault.new_recovery_key()
-        slots = [
-            vault.passphrase_slot(passphrase, dek, vault_id, key_id, (kdf or DEFAULT_KDF).params()),
-            vault.recovery_slot(raw, dek, vault_id, key_id),
-        ]
-        meta = store.Meta(vault_id, key_id, store.FORMAT)
-        st = store.Store.create(path, meta, [store.SlotRow(**s.__dict__) for s in slots])
-        journal = cls(st, meta, dek, clock)
+        params = (kdf or DEFAULT_KDF).params()
+        slot_key = vault.derive_passphrase_key(passphrase, params)
+        sealer = vault.Sealer(vault_id, kid, {kid: dek})
+        cpriv, cpub = vault.new_keypair()
+        pslot = vault.passphrase_slot(slot_key, params, dek, vault_id, kid)
+        rslot = vault.recovery_slot(vault.recovery_public_key(raw, vault_id), dek, vault_id, kid)
+        head = Head(
+            kid=kid,
+            keys=[kid],
+            slots={"passphrase": pslot.id, "recovery": rslot.id},
+            rpub=_b64(vault.recovery_public_key(raw, vault_id)),
+            cpub=_b64(cpub),
+            secrets=[CAPTURE_KEY, PENDING_RECOVERY] if keep_recovery_key else [CAPTURE_KEY],
+        )
+        meta = store.Meta(vault_id, kid, store.FORMAT, _b64(cpub))
+
+        def fill(w: store.Writer) -> store.Meta:
+            w.put_meta(meta)
+            w.put_slot(_slot_row(pslot))
+            w.put_slot(_slot_row(rslot))
+            w.put_secret(CAPTURE_KEY, kid, sealer.seal_meta("secret", CAPTURE_KEY, 0, cpriv))
+            if keep_recovery_key:
+                sealed = sealer.seal_meta("secret", PENDING_RECOVERY, 0, printed.encode())
+                w.put_secret(PENDING_RECOVERY, kid, sealed)
+            w.put_head(kid, sealer.seal_meta("head", "head", 0, head.to_bytes()))
+            return meta
+
+        st = store.Store.create(path, fill)
+        journal = cls(st, clock)
+        journal._install(dek, kid, slot_key, params)
+        journal._head = head
         journal._records = {}
+        journal._marks.capture_pub = head.cpub
+        journal._marks.record(head.vv)
         return journal, printed
 
     @classmethod
-    def unlock(cls, path: Path, passphrase: str, *, clock: Clock | None = None) -> Journal:
-        """Open with the passphrase (runs the KDF). Records are decrypted on first use or ``load()``."""
-        st, meta = store.Store.open(path)
+    def unlock(
+        cls,
+        path: Path,
+        passphrase: str,
+        *,
+        clock: Clock | None = None,
+        readonly: bool = False,
+    ) -> Journal:
+        """Open with the passphrase (runs the KDF once) and check the file is whole.
+
+        Records are decrypted on first use or ``load()``. A format-1 journal opened for writing
+        is upgraded to format 2 here, in one transaction.
+        """
+        st = store.Store.open(path, readonly=readonly)
         try:
-            dek = vault.unlock_with_passphrase(passphrase, _slots(st), meta.vault_id, meta.key_id)
+            slot = _one_slot(st, "passphrase")
+            dek, key, params = vault.open_passphrase_slot(
+                passphrase, slot, st.meta.vault_id, st.meta.fmt
+            )
+            journal = cls(st, clock)
+            journal._install(dek, slot.kid, key, params)
+            if st.meta.fmt == 1 and not readonly:
+                journal._migrate()
+            journal._verify()
         except BaseException:
             st.close()
             raise
-        return cls(st, meta, dek, clock)
+        return journal
 
     @classmethod
     def recover(cls, path: Path, recovery_key: str, *, clock: Clock | None = None) -> Journal:
-        """Open with the recovery key; follow with :meth:`change_passphrase`."""
+        """Open with the recovery key; follow with :meth:`reset_passphrase`, which revokes it."""
         raw = vault.parse_recovery_key(recovery_key)
-        st, meta = store.Store.open(path)
+        st = store.Store.open(path)
         try:
-            dek = vault.unlock_with_recovery(raw, _slots(st), meta.vault_id, meta.key_id)
+            slot = _one_slot(st, "recovery")
+            dek = vault.open_recovery_slot(raw, slot, st.meta.vault_id, st.meta.fmt)
+            journal = cls(st, clock)
+            journal._install(dek, slot.kid, None, None)
+            journal._verify()
         except BaseException:
             st.close()
             raise
-        return cls(st, meta, dek, clock)
+        return journal
 
     def lock(self) -> None:
-        """Forget the key and every decrypted record. Python cannot wipe memory; we drop references."""
-        self._dek = None
+        """Forget every key and decrypted record. Python cannot wipe memory; we drop references."""
         self._sealer = None
+        self._deks = {}
+        self._slot_key = None
         self._records = None
         self._by_kind = {}
         self._search_text = {}
@@ -139,22 +245,200 @@ class Journal:
     def __exit__(self, *exc: Any) -> None:
         self.lock()
 
+    # --- keys and verification -------------------------------------------------------------
+
+    def _install(
+        self, dek: bytes, kid: str, slot_key: bytes | None, params: vault.KdfParams | None
+    ) -> None:
+        """The current key, and every earlier one the keyring reaches from it."""
+        deks = {kid: dek}
+        ring = self._store.keyring()
+        progress = True
+        while progress:
+            progress = False
+            for row in ring:
+                if row.kid in deks or row.parent not in deks:
+                    continue
+                old = vault.unwrap_old_key(
+                    deks[row.parent], row.parent, row.kid, row.nonce, row.wrapped, self.vault_id
+                )
+                if old is not None:
+                    deks[row.kid] = old
+                    progress = True
+        self._deks = deks
+        self._sealer = vault.Sealer(self.vault_id, kid, deks)
+        self._slot_key = slot_key
+        self._kdf_params = params
+
+    def _open_head(self, kid: str, blob: bytes) -> Head | None:
+        sealer = self._need_sealer()
+        raw = sealer.open_meta("head", "head", 0, kid, blob)
+        if raw is None:
+            return None
+        try:
+            return Head.from_bytes(raw)
+        except (ValueError, KeyError, orjson.JSONDecodeError):
+            return None
+
+    def _verify(self) -> None:
+        """Compare the file with its head and ledger, and with this computer's marks."""
+        self.problems, self._excluded, self._rolled_back = [], set(), False
+        if self.format == 1:
+            self._data_version = self._store.data_version()
+            return
+        sealer = self._need_sealer()
+        problems: list[Problem] = []
+        row = self._store.head()
+        head: Head | None = None
+        if row is not None and row[0] not in self._deks:
+            raise WrongPassphrase(
+                "this passphrase opens only an earlier key of this journal: its key slot was "
+                "replaced with an old one. Use your recovery key ('kapjournal recover')"
+            )
+        if row is not None:
+            head = self._open_head(*row)
+        if head is None or self._store.head_rows() != 1:
+            problems.append(
+                Problem(
+                    "head",
+                    "The journal's record of its own contents is damaged, so missing or replaced "
+                    "entries cannot be detected; the entries themselves are still checked.",
+                )
+            )
+        elif head.kid != sealer.kid:
+            problems.append(
+                Problem("head", "The journal's record of its contents is older than its key.")
+            )
+        problems += self._check_slots(head)
+        unverified: set[int] = set(range(BUCKETS)) if head is None else set()
+        ledger: dict[str, Entry] = {}
+        if head is not None:
+            ledger, bad = self._read_ledger(head)
+            unverified |= bad
+            if bad:
+                problems.append(
+                    Problem(
+                        "ledger",
+                        f"Part of the journal's record of its contents is damaged; "
+                        f"{len(bad)} of {BUCKETS} parts could not be checked.",
+                    )
+                )
+        self._ledger = ledger
+        dots = self._store.dots()
+        checked = compare_rows(dots, ledger, unverified)
+        problems += checked.problems
+        self._excluded = checked.excluded
+        clean = head is not None and not unverified and not checked.problems
+        if clean and head and _digest(sealer.digest_key, dots) != head.digest % DIGEST_MOD:
+            problems.append(Problem("head", "The journal's digest does not match its entries."))
+        if head is not None and self._marks.behind(head.vv):
+            self._rolled_back = True
+            problems.append(
+                Problem(
+                    "rollback",
+                    "This copy of the journal is older than one this computer has opened "
+                    "before: entries written since may be missing, and deleted ones may be back. "
+                    "If you restored a backup on purpose, run 'kapjournal check --accept-older'.",
+                )
+            )
+        elif head is not None:
+            self._marks.record(head.vv)
+            if head.cpub and not self._marks.capture_pub:
+                self._marks.capture_pub = head.cpub
+                self._marks.save()
+        self._head = head
+        self._rpub_trusted = head is not None
+        self.problems = problems
+        self._data_version = self._store.data_version()
+
+    def _check_slots(self, head: Head | None) -> list[Problem]:
+        slots = {s.kind: s for s in self._store.slots()}
+        out: list[Problem] = []
+        if head is None:
+            return out
+        if "recovery" not in slots:
+            out.append(
+                Problem(
+                    "slot",
+                    "The journal's recovery key slot is missing, so your recovery key will not "
+                    "open it. Make a new recovery key now: 'kapjournal recovery-key'.",
+                )
+            )
+        for kind, slot in slots.items():
+            if head.slots.get(kind) != slot.id:
+                out.append(
+                    Problem(
+                        "slot",
+                        f"The journal's {kind} key slot is not the one it recorded (it was "
+                        "replaced or added). Change your passphrase to write fresh slots.",
+                    )
+                )
+        ring = {r.kid for r in self._store.keyring()} | {self._need_sealer().kid}
+        if set(head.keys) - ring:
+            out.append(
+                Problem(
+                    "keyring",
+                    "An earlier key of the journal is missing: entries written before a past "
+                    "passphrase change cannot be read.",
+                )
+            )
+        if ring - set(head.keys):
+            out.append(Problem("keyring", "The journal holds a key it never recorded."))
+        if set(self._store.secrets()) != set(head.secrets):
+            out.append(
+                Problem("secret", "One of the journal's own small records was removed or added.")
+            )
+        return out
+
+    def _read_ledger(self, head: Head) -> tuple[dict[str, Entry], set[int]]:
+        """Every ledger entry from the buckets that verify, and the numbers of those that don't."""
+        sealer = self._need_sealer()
+        ledger: dict[str, Entry] = {}
+        bad: set[int] = set()
+        seen: set[int] = set()
+        for bucket, ver, kid, payload in self._store.ledger():
+            if not 0 <= bucket < BUCKETS:
+                continue
+            seen.add(bucket)
+            raw = sealer.open_meta("ledger", str(bucket), ver, kid, payload)
+            if ver != head.buckets[bucket] or raw is None:
+                bad.add(bucket)
+                continue
+            try:
+                ledger.update(parse_bucket(raw))
+            except (ValueError, orjson.JSONDecodeError):
+                bad.add(bucket)
+        bad |= {b for b in range(BUCKETS) if head.buckets[b] and b not in seen}
+        return ledger, bad
+
     # --- loading ---------------------------------------------------------------------------
 
     def load(self) -> None:
-        """Decrypt every item. Damaged items are listed in ``damaged``; the rest still read."""
+        """Decrypt every item. Damaged or untrusted items are in ``damaged``; the rest still read."""
         sealer = self._need_sealer()
         loaded: dict[str, Record] = {}
-        damaged: list[str] = []
-        rows = self._store.items()
+        damaged: list[str] = sorted(self._excluded)
+        excluded = self._excluded
+        v1 = self.format == 1
         collecting = gc.isenabled()
         gc.disable()  # tens of thousands of new objects, no cycles: skip the collector's passes
         try:
-            for item_id, key_id, _fmt, payload in rows:
-                try:
-                    loaded[item_id] = _decode(item_id, sealer.open(item_id, key_id, payload))
-                except DamagedItem:
-                    damaged.append(item_id)
+            for batch in self._store.items():
+                for item_id, dev, ctr, tomb, kid, payload in batch:
+                    if item_id in excluded:
+                        continue
+                    record: Record | None
+                    try:
+                        if v1:
+                            record = _decode_v1(item_id, sealer.open_item_v1(item_id, kid, payload))
+                        else:
+                            plain = sealer.open_item(item_id, dev, ctr, tomb, kid, payload)
+                            record = _decode(item_id, plain)
+                    except DamagedItem:
+                        damaged.append(item_id)
+                        continue
+                    if record is not None:
+                        loaded[item_id] = record
         finally:
             if collecting:
                 gc.enable()
@@ -166,13 +450,22 @@ class Journal:
 
     @property
     def damaged(self) -> list[str]:
-        """Ids of items that failed to decrypt when the journal was loaded."""
+        """Ids of items that failed to decrypt, or that the ledger does not vouch for."""
         self._all()
         return self._damaged
 
     @property
     def loaded(self) -> bool:
         return self._records is not None
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another process committed to the journal since it was loaded here."""
+        return not self.locked and self._store.data_version() != self._data_version
+
+    def reload(self) -> None:
+        """Check the file again and decrypt everything, after another process wrote to it."""
+        self._verify()
+        self.load()
 
     def _all(self) -> dict[str, Record]:
         if self._records is None:
@@ -270,19 +563,21 @@ class Journal:
         return kind(id=str(uuid.uuid4()), created=values.pop("created", now), updated=now, **values)
 
     def save(self, record: R) -> R:
-        """Encrypt and commit one record (insert or update), stamped with the clock's time.
+        """Seal and commit one record as a new version (insert or update), stamped now.
 
         Saving does not need the journal loaded, so ``kapjournal write`` costs the same at any size.
         """
         record = dataclasses.replace(record, updated=self.clock())  # type: ignore[type-var]
-        self._write([record])
+        self._commit([_version_of(record)])
         self._remember(record)
         return record
 
     def save_many(self, batch: Iterable[Record]) -> None:
-        """Commit many new records in one transaction (imports, the demo, the benchmark)."""
+        """Commit many records in one transaction (imports, the demo, the benchmark)."""
         batch = list(batch)
-        self._write(batch)
+        if not batch:
+            return
+        self._commit([_version_of(r) for r in batch])
         for record in batch:
             self._remember(record)
 
@@ -325,18 +620,12 @@ class Journal:
         )
 
     def delete(self, item_id: str) -> None:
-        """Delete one record; the row is overwritten on disk (secure_delete) and the WAL truncated."""
+        """Replace a record with a tombstone; its text is overwritten on disk (secure_delete)."""
         self._need_sealer()
-        self._store.delete(item_id)
+        self._commit([(item_id, 1, None, "", "")])
         self._store.checkpoint()
         if self._records is not None and (record := self._records.pop(item_id, None)):
             self._forget_indexes(record)
-
-    def _write(self, batch: list[Record]) -> None:
-        sealer = self._need_sealer()
-        key_id = self._meta.key_id
-        rows = [(r.id, key_id, store.FORMAT, sealer.seal(r.id, records.to_json(r))) for r in batch]
-        self._store.put(rows)
 
     def _remember(self, record: Record) -> None:
         if self._records is not None:
@@ -348,68 +637,481 @@ class Journal:
         self._by_kind.pop(record.kind, None)
         self._search_text.pop(record.id, None)
 
-    # --- keys and maintenance ----------------------------------------------------------------
+    def _writable(self) -> vault.Sealer:
+        sealer = self._need_sealer()
+        if self.format == 1:
+            raise JournalError(
+                "this journal is from an older version of kapjournal; open it with your "
+                "passphrase (not read-only) once to upgrade it"
+            )
+        if self._rolled_back:
+            raise RolledBack(
+                "this copy of the journal is older than one this computer has seen, so nothing "
+                "is saved to it until you say it is the copy you want: "
+                "'kapjournal check --accept-older'"
+            )
+        return sealer
 
-    def change_passphrase(self, new_passphrase: str, *, kdf: KdfCost | None = None) -> None:
-        """Rewrap the data key under a new passphrase in one transaction; items are untouched."""
-        if not new_passphrase:
-            raise RecordError("the passphrase cannot be empty")
-        self._need_sealer()
-        assert self._dek is not None
-        slot = vault.passphrase_slot(
-            new_passphrase,
-            self._dek,
-            self._meta.vault_id,
-            self._meta.key_id,
-            (kdf or DEFAULT_KDF).params(),
+    def _commit(self, versions: list[tuple[str, int, dict[str, Any] | None, str, str]]) -> None:
+        """Seal each (id, tomb, record dict, kind, day) as a new version; head and ledger follow."""
+        sealer = self._writable()
+        dev = self._device
+        with self._store.write() as w:
+            head = self._head_for_write(w)
+            ctr = max(head.vv.get(dev, 0), self._marks.used.get(dev, 0))
+            dkey = sealer.digest_key
+            groups: dict[int, list[tuple[str, int, dict[str, Any] | None, str, str]]] = {}
+            for version in versions:
+                groups.setdefault(bucket_of(version[0]), []).append(version)
+            rows: list[store.ItemRow] = []
+            buckets = []
+            for bucket, group in groups.items():
+                entries = self._bucket_for_write(w, bucket, head)
+                for item_id, tomb, rec, kind, day in group:
+                    old = entries.get(item_id)
+                    ctr += 1
+                    sup = [[old[0], old[1]]] if old else []
+                    plain = orjson.dumps({"sup": sup, "rec": rec})
+                    blob = sealer.seal_item(item_id, dev, ctr, tomb, plain)
+                    rows.append((item_id, dev, ctr, tomb, sealer.kid, blob))
+                    if old:
+                        head.digest -= vault.digest_term(dkey, item_id, old[0], old[1], old[2])
+                        head.tombs -= old[2]
+                        head.live -= 1 - old[2]
+                        kind, day = kind or old[3], day or old[4]
+                    head.digest += vault.digest_term(dkey, item_id, dev, ctr, tomb)
+                    head.tombs += tomb
+                    head.live += 1 - tomb
+                    entries[item_id] = [dev, ctr, tomb, kind, day]
+                head.buckets[bucket] = ctr
+                payload = sealer.seal_meta("ledger", str(bucket), ctr, orjson.dumps(entries))
+                buckets.append((bucket, ctr, sealer.kid, payload))
+            head.vv[dev] = ctr
+            head.digest %= DIGEST_MOD
+            w.put_items(rows)
+            w.put_buckets(buckets)
+            w.put_head(sealer.kid, sealer.seal_meta("head", "head", 0, head.to_bytes()))
+        self._head = head
+        self._marks.record(head.vv, dev, ctr)
+        self._data_version = self._store.data_version()
+
+    def _head_for_write(self, w: store.Writer) -> Head:
+        """The head as committed now (another process may have moved it on), or one rebuilt."""
+        sealer = self._need_sealer()
+        row = w.read_head()
+        if row is not None and row[0] != sealer.kid and row[0] not in self._deks:
+            raise JournalError(
+                "the passphrase was changed in another kapjournal window; lock and unlock with "
+                "the new passphrase (your words are not lost)"
+            )
+        head = self._open_head(*row) if row is not None else None
+        if head is None:
+            head = self._rebuild_head()
+        elif head.kid != sealer.kid:
+            head.kid = sealer.kid
+        return head
+
+    def _rebuild_head(self) -> Head:
+        """A head from what the file holds, when its own was damaged (the patient was warned)."""
+        sealer = self._need_sealer()
+        dots = self._store.dots()
+        vv: dict[str, int] = {}
+        for _id, dev, ctr, _tomb in dots:
+            vv[dev] = max(vv.get(dev, 0), ctr)
+        head = Head(
+            kid=sealer.kid,
+            vv=vv,
+            keys=sorted(self._deks),
+            slots={s.kind: s.id for s in self._store.slots()},
+            rpub="",  # not trusted: the next key change makes a new recovery key
+            cpub=self._store.meta.capture_pub,
+            secrets=sorted(self._store.secrets()),
+            buckets=[0] * BUCKETS,
+            digest=_digest(sealer.digest_key, dots),
+            live=sum(1 for d in dots if not d[3]),
+            tombs=sum(1 for d in dots if d[3]),
         )
-        self._store.replace_slots("passphrase", [store.SlotRow(**slot.__dict__)])
+        self._rpub_trusted = False
+        return head
 
-    def rotate_key(self, passphrase: str, *, kdf: KdfCost = DEFAULT_KDF) -> str:
-        """A new data key: every item is re-encrypted, and a new recovery key is returned."""
-        all_records = self._all()
-        vault_id = self._meta.vault_id
-        _, key_id, dek = vault.new_ids()
-        raw, printed = vault.new_recovery_key()
-        sealer = vault.Sealer(dek, vault_id, key_id)
-        rows = [
-            (r.id, key_id, store.FORMAT, sealer.seal(r.id, records.to_json(r)))
-            for r in all_records.values()
-        ]
-        slots = [
-            vault.passphrase_slot(passphrase, dek, vault_id, key_id, kdf.params()),
-            vault.recovery_slot(raw, dek, vault_id, key_id),
-        ]
-        self._store.rekey(key_id, rows, [store.SlotRow(**s.__dict__) for s in slots])
-        self._meta = store.Meta(vault_id, key_id, self._meta.fmt)
-        self._dek, self._sealer = dek, sealer
+    def _bucket_for_write(self, w: store.Writer, bucket: int, head: Head) -> dict[str, Entry]:
+        sealer = self._need_sealer()
+        row = w.read_bucket(bucket)
+        expected = head.buckets[bucket]
+        if row is None and expected == 0:
+            return {}
+        if row is not None and row[0] == expected:
+            raw = sealer.open_meta("ledger", str(bucket), row[0], row[1], row[2])
+            if raw is not None:
+                try:
+                    return parse_bucket(raw)
+                except (ValueError, orjson.JSONDecodeError):
+                    pass
+        # Damaged or replaced: take the rows as they are (the patient was warned at unlock).
+        return {
+            i: [dev, ctr, tomb, "", ""]
+            for i, dev, ctr, tomb in self._store.dots()
+            if bucket_of(i) == bucket
+        }
+
+    # --- keys: passphrase, recovery key, rotation ---------------------------------------------
+
+    def verify_passphrase(self, passphrase: str) -> bool:
+        """Whether ``passphrase`` is the current one (runs the KDF)."""
+        self._need_sealer()
+        try:
+            slot = _one_slot(self._store, "passphrase")
+            vault.open_passphrase_slot(passphrase, slot, self.vault_id, self.format)
+        except (WrongPassphrase, NotAJournal):
+            return False
+        return True
+
+    def change_passphrase(self, new_passphrase: str, *, kdf: KdfCost | None = None) -> str | None:
+        """A new passphrase, and a new data key for everything written from now on.
+
+        The old passphrase, from any old copy of the file or grafted back into this one, opens
+        nothing written after this. Returns a new recovery key when the old one cannot follow
+        (one from format 1, one never confirmed); otherwise None and the recovery key still works.
+        """
+        if (why := passphrases.problem(new_passphrase)) is not None:
+            raise RecordError(why)
+        params = (kdf or DEFAULT_KDF).params()
+        key = vault.derive_passphrase_key(new_passphrase, params)
+        if self.format == 1:
+            self._slot_key, self._kdf_params = key, params
+            self._migrate()
+        renew = not self._rpub_trusted or not (self._head and self._head.rpub)
+        renew = renew or self.recovery_pending is not None
+        return self._rotate(key, params, renew=renew)
+
+    def reset_passphrase(self, new_passphrase: str, *, kdf: KdfCost | None = None) -> str:
+        """After :meth:`recover`: a new passphrase and a new recovery key; the used one stops working."""
+        if (why := passphrases.problem(new_passphrase)) is not None:
+            raise RecordError(why)
+        params = (kdf or DEFAULT_KDF).params()
+        key = vault.derive_passphrase_key(new_passphrase, params)
+        if self.format == 1:
+            self._slot_key, self._kdf_params = key, params
+            self._migrate()
+        printed = self._rotate(key, params, renew=True)
+        assert printed is not None
         return printed
 
-    def check(self) -> list[str]:
-        """Decrypt every item from disk again; the ids of those that fail."""
+    def new_recovery_key(self) -> str:
+        """A new recovery key (and data key); the old recovery key stops working."""
+        if self._slot_key is None or self._kdf_params is None:
+            raise JournalError(
+                "set a new passphrase first (the journal was opened with the recovery key)"
+            )
+        printed = self._rotate(self._slot_key, self._kdf_params, renew=True)
+        assert printed is not None
+        return printed
+
+    @property
+    def recovery_pending(self) -> str | None:
+        """The recovery key shown but not yet confirmed as saved, if any."""
+        if self.locked or self.format == 1:
+            return None
+        found = self._store.secrets().get(PENDING_RECOVERY)
+        if found is None:
+            return None
+        raw = self._need_sealer().open_meta("secret", PENDING_RECOVERY, 0, found[0], found[1])
+        return raw.decode().strip() if raw else None
+
+    def confirm_recovery_key(self) -> None:
+        """The patient saved the recovery key: forget the sealed copy kept until now."""
+        sealer = self._writable()
+        with self._store.write() as w:
+            head = self._head_for_write(w)
+            w.delete_secret(PENDING_RECOVERY)
+            head.secrets = [s for s in head.secrets if s != PENDING_RECOVERY]
+            w.put_head(sealer.kid, sealer.seal_meta("head", "head", 0, head.to_bytes()))
+        self._head = head
+        self._store.checkpoint()
+
+    def _rotate(self, slot_key: bytes, params: vault.KdfParams, *, renew: bool) -> str | None:
+        """A new data key for new writes; the old one joins the keyring, wrapped under the new.
+
+        Both slots are rewritten for the new key (the recovery slot by sealing to the recovery
+        public key, so the recovery key is not needed), the ledger and secrets are sealed again,
+        and a new capture key pair is made. Items are not touched: cost does not grow with them.
+        """
+        sealer = self._writable()
+        vault_id = self.vault_id
+        old_kid, old_dek = sealer.kid, self._deks[sealer.kid]
+        new_kid, new_dek = vault.new_key()
+        new_sealer = vault.Sealer(vault_id, new_kid, {**self._deks, new_kid: new_dek})
+        printed: str | None = None
+        with self._store.write() as w:
+            head = self._head_for_write(w)
+            if renew or not head.rpub:
+                raw, printed = vault.new_recovery_key()
+                pub = vault.recovery_public_key(raw, vault_id)
+            else:
+                pub = base64.b64decode(head.rpub)
+            pending = printed or self.recovery_pending
+            nonce, wrapped = vault.wrap_old_key(new_dek, new_kid, old_dek, old_kid, vault_id)
+            pslot = vault.passphrase_slot(slot_key, params, new_dek, vault_id, new_kid)
+            rslot = vault.recovery_slot(pub, new_dek, vault_id, new_kid)
+            cpriv, cpub = vault.new_keypair()
+            w.put_ring(store.RingRow(old_kid, new_kid, nonce, wrapped))
+            w.put_slot(_slot_row(pslot))
+            w.put_slot(_slot_row(rslot))
+            w.put_meta(store.Meta(vault_id, new_kid, store.FORMAT, _b64(cpub)))
+            w.put_secret(
+                CAPTURE_KEY, new_kid, new_sealer.seal_meta("secret", CAPTURE_KEY, 0, cpriv)
+            )
+            secrets = [CAPTURE_KEY]
+            if pending:
+                sealed = new_sealer.seal_meta("secret", PENDING_RECOVERY, 0, pending.encode())
+                w.put_secret(PENDING_RECOVERY, new_kid, sealed)
+                secrets.append(PENDING_RECOVERY)
+            # The ledger moves to the new key, and the digest to the new digest key.
+            digest = 0
+            resealed = []
+            for bucket in range(BUCKETS):
+                entries = self._bucket_for_write(w, bucket, head)
+                if not entries and not head.buckets[bucket]:
+                    continue
+                ver = head.buckets[bucket]
+                for item_id, entry in entries.items():
+                    digest += vault.digest_term(new_sealer.digest_key, item_id, *entry[:3])
+                payload = new_sealer.seal_meta("ledger", str(bucket), ver, orjson.dumps(entries))
+                resealed.append((bucket, ver, new_kid, payload))
+            w.put_buckets(resealed)
+            head.kid = new_kid
+            head.keys = sorted({*head.keys, *self._deks, new_kid})
+            head.slots = {"passphrase": pslot.id, "recovery": rslot.id}
+            head.rpub = _b64(pub)
+            head.cpub = _b64(cpub)
+            head.secrets = secrets
+            head.digest = digest % DIGEST_MOD
+            w.put_head(new_kid, new_sealer.seal_meta("head", "head", 0, head.to_bytes()))
+        self._store.meta = store.Meta(vault_id, new_kid, store.FORMAT, _b64(cpub))
+        self._deks[new_kid] = new_dek
+        self._sealer = new_sealer
+        self._slot_key, self._kdf_params = slot_key, params
+        self._head = head
+        self._rpub_trusted = True
+        self._marks.capture_pub = head.cpub
+        self._marks.save()
+        self._store.checkpoint()
+        return printed
+
+    # --- format 1 → 2 ---------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        """Upgrade a format-1 file in one transaction; a copy of the old file is kept until it works."""
+        assert self._slot_key is not None and self._kdf_params is not None
         sealer = self._need_sealer()
-        bad = []
-        for item_id, key_id, _fmt, payload in self._store.items():
-            try:
-                _decode(item_id, sealer.open(item_id, key_id, payload))
-            except DamagedItem:
-                bad.append(item_id)
-        return bad
+        path = self.path
+        backup = _free_name(path.with_name(path.name + ".format1-backup"))
+        self._store.backup(backup)
+        recs: list[Record] = []
+        damaged: list[str] = []
+        for batch in self._store.items():
+            for item_id, _dev, _ctr, _tomb, kid, payload in batch:
+                try:
+                    recs.append(_decode_v1(item_id, sealer.open_item_v1(item_id, kid, payload)))
+                except DamagedItem:
+                    damaged.append(item_id)
+        old_recovery = _one_slot(self._store, "recovery")
+        vault_id, kid = self.vault_id, sealer.kid
+        pslot = vault.passphrase_slot(
+            self._slot_key, self._kdf_params, self._deks[kid], vault_id, kid
+        )
+        cpriv, cpub = vault.new_keypair()
+        dev = self._device
+        ctr = self._marks.used.get(dev, 0)
+        head = Head(
+            kid=kid,
+            keys=[kid],
+            slots={"passphrase": pslot.id, "recovery": old_recovery.id},
+            rpub="",
+            cpub=_b64(cpub),
+            secrets=[CAPTURE_KEY],
+        )
+        rows: list[store.ItemRow] = []
+        groups: dict[int, dict[str, Entry]] = {}
+        for record in recs:
+            ctr += 1
+            item_id, tomb, rec, kind, day = _version_of(record)
+            plain = orjson.dumps({"sup": [], "rec": rec})
+            rows.append((item_id, dev, ctr, 0, kid, sealer.seal_item(item_id, dev, ctr, 0, plain)))
+            bucket = bucket_of(item_id)
+            groups.setdefault(bucket, {})[item_id] = [dev, ctr, 0, kind, day]
+            head.buckets[bucket] = ctr
+            head.digest += vault.digest_term(sealer.digest_key, item_id, dev, ctr, 0)
+            head.live += 1
+        head.vv = {dev: ctr} if ctr else {}
+        head.digest %= DIGEST_MOD
+        meta = store.Meta(vault_id, kid, store.FORMAT, _b64(cpub))
+
+        def fill(w: store.Writer) -> store.Meta:
+            w.put_meta(meta)
+            w.put_slot(_slot_row(pslot))
+            w.put_slot(
+                store.SlotRow(
+                    "recovery",
+                    old_recovery.id,
+                    kid,
+                    old_recovery.params,
+                    old_recovery.nonce,
+                    old_recovery.wrapped,
+                )
+            )
+            w.put_items(rows)
+            w.put_buckets(
+                [
+                    (
+                        b,
+                        head.buckets[b],
+                        kid,
+                        sealer.seal_meta("ledger", str(b), head.buckets[b], orjson.dumps(e)),
+                    )
+                    for b, e in groups.items()
+                ]
+            )
+            w.put_secret(CAPTURE_KEY, kid, sealer.seal_meta("secret", CAPTURE_KEY, 0, cpriv))
+            w.put_head(kid, sealer.seal_meta("head", "head", 0, head.to_bytes()))
+            return meta
+
+        self._store.migrate_to_v2(fill)
+        self._head = head
+        self._rpub_trusted = True
+        self._marks.record(head.vv, dev, ctr)
+        self._marks.capture_pub = head.cpub
+        self._marks.save()
+        if damaged:
+            self.problems.append(
+                Problem(
+                    "damaged",
+                    f"{len(damaged)} entries could not be read while upgrading the journal; the "
+                    f"old file is kept as {backup.name}.",
+                )
+            )
+        else:
+            backup.unlink(missing_ok=True)
+
+    # --- maintenance -----------------------------------------------------------------------
+
+    def check(self) -> list[Problem]:
+        """Everything that is wrong, read from disk again: SQLite's own structures, the key
+        slots, the head and ledger against the rows, and every item decrypted."""
+        self._need_sealer()
+        found = [
+            Problem("sqlite", f"SQLite reports damage to the file's structure: {line}")
+            for line in self._store.integrity_check()
+        ]
+        self._verify()
+        found += self.problems
+        self.load()
+        listed = {p.item_id for p in found if p.item_id}
+        for item_id in self._damaged:
+            if item_id not in listed:
+                found.append(
+                    Problem(
+                        "damaged",
+                        f"{what(self._ledger.get(item_id)).capitalize()} fails its integrity "
+                        "check (damaged on disk or tampered with).",
+                        item_id,
+                    )
+                )
+        return found
+
+    @property
+    def rolled_back(self) -> bool:
+        return self._rolled_back
+
+    def accept_older(self) -> None:
+        """The patient means this older copy: it becomes what this computer remembers."""
+        if self._head is not None:
+            self._marks.accept(self._head.vv)
+        self._rolled_back = False
+        self.problems = [p for p in self.problems if p.kind != "rollback"]
 
     def count(self) -> int:
         return self._store.count()
 
     def backup(self, dest: Path) -> None:
-        """A copy of the journal, still encrypted, through SQLite's backup API."""
+        """A copy of the journal, still encrypted: written beside ``dest``, then renamed in."""
         self._need_sealer()
         self._store.backup(dest)
 
 
-def _slots(st: store.Store) -> list[vault.Slot]:
-    return [vault.Slot(s.id, s.kind, s.kdf_json, s.nonce, s.wrapped) for s in st.slots()]
+# --- helpers -------------------------------------------------------------------------------------
 
 
-def _decode(item_id: str, plaintext: bytes) -> Record:
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _slot_row(slot: vault.Slot) -> store.SlotRow:
+    return store.SlotRow(slot.kind, slot.id, slot.kid, slot.params, slot.nonce, slot.wrapped)
+
+
+def _one_slot(st: store.Store, kind: str) -> vault.Slot:
+    """The one slot of a kind; more than one (possible only in format 1) is refused, unread."""
+    found = [s for s in st.slots() if s.kind == kind]
+    if not found:
+        raise WrongPassphrase(
+            f"this journal has no {kind} key slot, so it cannot be opened that way"
+            + ("; try your recovery key ('kapjournal recover')" if kind == "passphrase" else "")
+        )
+    if len(found) > 1:
+        raise NotAJournal(f"this journal has more than one {kind} key slot: the file was altered")
+    s = found[0]
+    return vault.Slot(s.kind, s.id, s.kid, s.params, s.nonce, s.wrapped)
+
+
+def _digest(key: bytes, dots: list[tuple[str, str, int, int]]) -> int:
+    return sum(vault.digest_term(key, i, dev, ctr, tomb) for i, dev, ctr, tomb in dots) % DIGEST_MOD
+
+
+def _version_of(record: Record) -> tuple[str, int, dict[str, Any], str, str]:
+    return (record.id, 0, records.to_dict(record), record.kind, _day(record))
+
+
+def _day(record: Record) -> str:
+    try:
+        return record.at.date().isoformat()
+    except (AttributeError, ValueError, OverflowError):
+        return ""
+
+
+def _free_name(path: Path) -> Path:
+    candidate, n = path, 1
+    while candidate.exists() or candidate.is_symlink():
+        n += 1
+        candidate = path.with_name(f"{path.name}-{n}")
+    return candidate
+
+
+def _decode(item_id: str, plaintext: bytes) -> Record | None:
+    """A record from a format-2 item (None for a tombstone)."""
+    try:
+        data = orjson.loads(plaintext)
+        rec = data["rec"]
+    except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+        raise DamagedItem(
+            item_id, "its contents are not a record this version understands"
+        ) from exc
+    if rec is None:
+        return None
+    if not isinstance(rec, dict):
+        raise DamagedItem(item_id, "its contents are not a record this version understands")
+    try:
+        record = records._build(rec)
+    except RecordError as exc:
+        raise DamagedItem(
+            item_id, "its contents are not a record this version understands"
+        ) from exc
+    if record.id != item_id:
+        raise DamagedItem(item_id, "it belongs to another row")
+    return record
+
+
+def _decode_v1(item_id: str, plaintext: bytes) -> Record:
     try:
         record = records.from_json(plaintext)
     except RecordError as exc:

@@ -380,7 +380,7 @@ class Change:
 
     @property
     def direction(self) -> str:
-        """"better", "worse" or "steady" (a change smaller than the instrument's threshold)."""
+        """ "better", "worse" or "steady" (a change smaller than the instrument's threshold)."""
         if not self.meaningful:
             return "steady"
         return "better" if self.delta < 0 else "worse"

@@ -29,6 +29,16 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP, appauthor=False))
 
 
+def state_dir() -> Path:
+    """What this computer remembers about journals (device id, the newest version seen)."""
+    home = os.environ.get("KAPJOURNAL_HOME")
+    if home:
+        return Path(home).expanduser() / "state"
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir(APP, appauthor=False))
+
+
 def user_prompt_dir() -> Path:
     return config_dir() / "prompts"
 

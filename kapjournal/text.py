@@ -10,10 +10,7 @@ from __future__ import annotations
 
 _C0 = {c: None for c in range(0x00, 0x20) if chr(c) not in "\t\n"}
 _C1 = {c: None for c in range(0x7F, 0xA0)}  # DEL and C1 (0x9B is a one-byte CSI)
-_BIDI = {
-    c: None
-    for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
-}
+_BIDI = {c: None for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 _LINE_BREAKS = {0x2028: "\n", 0x2029: "\n", 0x0D: "\n", 0x0B: "\n", 0x0C: "\n", 0x85: "\n"}
 
 # Many lines: line breaks kept (CR, VT, FF, NEL, U+2028/9 become "\n"), controls gone.

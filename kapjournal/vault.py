@@ -1,13 +1,17 @@
-"""Keys and sealing: the only module that imports ``cryptography``.
+"""Keys and sealing: the only module that imports ``cryptography``. ``docs/FORMAT.md`` is the spec.
 
-Format version 1 (see DESIGN.md §2): a random data key (DEK) is wrapped with AES-256-GCM in key
-slots, one under an Argon2id key from the passphrase and one under the recovery key. Items are
-sealed with a key derived from the DEK by HKDF, with AAD binding each blob to its journal and row.
+Format 2: the current data key (DEK) is wrapped in one passphrase slot (Argon2id) and one recovery
+slot (sealed to an X25519 public key derived from the recovery key, so a new DEK can be sealed to it
+without the recovery key at hand). Every change of passphrase or recovery key makes a new DEK for new
+writes; the old one is kept in a grow-only keyring, wrapped under the new. Items, the ledger, the head
+and secrets are sealed with AES-256-GCM under keys derived from their DEK by HKDF, with AAD binding
+each blob to its journal, row and version. Format 1 is still read, for migration.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import json
 import os
@@ -20,6 +24,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -32,18 +37,22 @@ from kapjournal.errors import (
     WrongPassphrase,
 )
 
-FORMAT = 1
-BLOB_VERSION = b"\x01"
+FORMAT = 2
+BLOB_V1 = 0x01
+BLOB_V2 = 0x02
 NONCE_BYTES = 12
+TAG_BYTES = 16
 PAD_TO = 256
 
-# RFC 9106's second recommended option: 64 MiB, 3 passes, 4 lanes.
+# RFC 9106's second recommended option: 64 MiB, 3 passes, 4 lanes. On read, at most 4x each.
 DEFAULT_MEMORY_KIB = 64 * 1024
 DEFAULT_PASSES = 3
 DEFAULT_LANES = 4
-MAX_MEMORY_KIB = 1024 * 1024
-MAX_PASSES = 10
-MAX_LANES = 64
+MAX_MEMORY_KIB = 4 * DEFAULT_MEMORY_KIB
+MAX_PASSES = 4 * DEFAULT_PASSES
+MAX_LANES = 4 * DEFAULT_LANES
+MIN_SALT, MAX_SALT = 16, 64
+ARGON2_VERSION = 0x13
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CROCKFORD_FIX = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
@@ -51,17 +60,34 @@ _CROCKFORD_FIX = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
 
 def _js(text: str) -> str:
     """A JSON string, exactly as ``json.dumps(text, ensure_ascii=False)`` writes it, but fast."""
-    return encode_basestring(text)
+    return encode_basestring(text)  # type: ignore[no-any-return]
 
 
 def canonical(obj: Any) -> bytes:
-    """Canonical JSON for AAD: sorted keys, no spaces, UTF-8."""
+    """Canonical JSON for AAD: keys sorted by code point, no spaces, UTF-8, non-ASCII unescaped."""
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _unb64(text: Any) -> bytes:
+    if not isinstance(text, str):
+        raise ValueError("not base64 text")
+    return base64.b64decode(text, validate=True)
+
+
+def _hkdf(secret: bytes, info: bytes, salt: bytes | None = None) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(secret)
+
+
+# --- the passphrase KDF ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class KdfParams:
-    """Argon2id parameters, stored with each passphrase slot and bound into its AAD."""
+    """Argon2id parameters (memory in KiB), stored with the passphrase slot and bound into its AAD."""
 
     memory_kib: int = DEFAULT_MEMORY_KIB
     passes: int = DEFAULT_PASSES
@@ -71,39 +97,49 @@ class KdfParams:
     def to_json(self) -> dict[str, Any]:
         return {
             "alg": "argon2id",
+            "v": ARGON2_VERSION,
             "m": self.memory_kib,
             "t": self.passes,
             "p": self.lanes,
-            "salt": base64.b64encode(self.salt).decode(),
+            "salt": _b64(self.salt),
         }
 
+    def with_new_salt(self) -> KdfParams:
+        return KdfParams(self.memory_kib, self.passes, self.lanes)
+
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> KdfParams:
+    def from_json(cls, data: Any) -> KdfParams:
+        """Parse and bound-check, before any KDF runs: a hostile slot costs nothing to refuse."""
         try:
             if data["alg"] != "argon2id":
-                raise KdfTooCostly("key slot uses an unknown key derivation")
-            params = cls(
-                int(data["m"]), int(data["t"]), int(data["p"]), base64.b64decode(data["salt"])
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise NotAJournal("a key slot is malformed") from exc
-        params.check_ceiling()
+                raise KdfTooCostly("the journal's key slot uses an unknown key derivation")
+            if data.get("v", ARGON2_VERSION) != ARGON2_VERSION:
+                raise KdfTooCostly("the journal's key slot uses an unknown Argon2 version")
+            values = [data["m"], data["t"], data["p"]]
+            if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
+                raise ValueError("parameters must be whole numbers")
+            params = cls(values[0], values[1], values[2], _unb64(data["salt"]))
+        except (KeyError, TypeError, ValueError, binascii.Error) as exc:
+            raise NotAJournal("the journal's key slot is malformed") from exc
+        params.check_bounds()
         return params
 
-    def check_ceiling(self) -> None:
-        """Refuse parameters that would make us spend unbounded memory or time, before running."""
+    def check_bounds(self) -> None:
+        """Refuse settings above 4x the default (unbounded memory or time) and impossible ones."""
         if self.memory_kib > MAX_MEMORY_KIB or self.passes > MAX_PASSES or self.lanes > MAX_LANES:
             raise KdfTooCostly(
                 "the journal asks for key-derivation settings above kapjournal's limit "
-                "(more than 1 GiB of memory or 10 passes); refusing to run them"
+                "(more than 4 times the default); refusing to run them"
             )
         if self.memory_kib < 8 * self.lanes or self.passes < 1 or self.lanes < 1:
-            raise NotAJournal("a key slot has impossible key-derivation settings")
+            raise NotAJournal("the journal's key slot has impossible key-derivation settings")
+        if not MIN_SALT <= len(self.salt) <= MAX_SALT:
+            raise NotAJournal("the journal's key slot has a salt of the wrong length")
 
 
 def derive_passphrase_key(passphrase: str, params: KdfParams) -> bytes:
-    """Argon2id over the NFC-normalised passphrase."""
-    params.check_ceiling()
+    """Argon2id (version 0x13) over the UTF-8 of the NFC-normalised passphrase; 32 bytes."""
+    params.check_bounds()
     kdf = Argon2id(
         salt=params.salt,
         length=32,
@@ -112,10 +148,6 @@ def derive_passphrase_key(passphrase: str, params: KdfParams) -> bytes:
         memory_cost=params.memory_kib,
     )
     return kdf.derive(unicodedata.normalize("NFC", passphrase).encode())
-
-
-def _hkdf(secret: bytes, info: bytes, salt: bytes | None = None) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(secret)
 
 
 # --- recovery key ------------------------------------------------------------------------------
@@ -141,12 +173,20 @@ def _unb32(text: str, nbytes: int) -> bytes:
     return (bits >> pad).to_bytes(nbytes, "big")
 
 
+def _recovery_check(raw: bytes) -> bytes:
+    return hashlib.sha256(b"kapjournal-recovery" + raw).digest()[:2]
+
+
+def print_recovery_key(raw: bytes) -> str:
+    """32 bytes + 2-byte checksum, 272 bits, as 55 Crockford base32 characters in 11 groups."""
+    text = _b32(raw + _recovery_check(raw))
+    return "-".join(text[i : i + 5] for i in range(0, len(text), 5))
+
+
 def new_recovery_key() -> tuple[bytes, str]:
-    """32 random bytes and their printed form: Crockford base32 in groups of five, with a checksum."""
+    """32 random bytes and their printed form."""
     raw = secrets.token_bytes(32)
-    check = hashlib.sha256(b"kapjournal-recovery" + raw).digest()[:2]
-    text = _b32(raw + check)  # 34 bytes -> 55 characters
-    return raw, "-".join(text[i : i + 5] for i in range(0, len(text), 5))
+    return raw, print_recovery_key(raw)
 
 
 def parse_recovery_key(text: str) -> bytes:
@@ -163,9 +203,58 @@ def parse_recovery_key(text: str) -> bytes:
             "the recovery key has a typo somewhere; check each group again"
         ) from None
     raw, check = data[:32], data[32:]
-    if hashlib.sha256(b"kapjournal-recovery" + raw).digest()[:2] != check:
+    if _recovery_check(raw) != check:
         raise BadRecoveryKey("the recovery key has a typo somewhere; check each group again")
     return raw
+
+
+def recovery_public_key(raw: bytes, vault_id: str) -> bytes:
+    """The X25519 public key of a recovery key (its private half is derived, never stored)."""
+    return _recovery_private(raw, vault_id).public_key().public_bytes_raw()
+
+
+def _recovery_private(raw: bytes, vault_id: str) -> X25519PrivateKey:
+    seed = _hkdf(raw, b"kapjournal/v2/recovery-x25519", salt=vault_id.encode())
+    return X25519PrivateKey.from_private_bytes(seed)
+
+
+# --- sealing to a public key (recovery slot, capture) -------------------------------------------
+
+
+def _box_key(shared: bytes, epk: bytes, pub: bytes, info: bytes) -> bytes:
+    if shared == bytes(32):
+        raise ValueError("low-order point")
+    return _hkdf(shared, info, salt=epk + pub)
+
+
+def seal_to(pub: bytes, plaintext: bytes, info: bytes, aad: bytes) -> tuple[bytes, bytes, bytes]:
+    """ECIES: an ephemeral X25519 key, HKDF-SHA256, AES-256-GCM. Returns (epk, nonce, sealed)."""
+    eph = X25519PrivateKey.generate()
+    epk = eph.public_key().public_bytes_raw()
+    key = _box_key(eph.exchange(X25519PublicKey.from_public_bytes(pub)), epk, pub, info)
+    nonce = os.urandom(NONCE_BYTES)
+    return epk, nonce, AESGCM(key).encrypt(nonce, plaintext, aad)
+
+
+def open_from(
+    priv: X25519PrivateKey, epk: bytes, nonce: bytes, sealed: bytes, info: bytes, aad: bytes
+) -> bytes | None:
+    try:
+        pub = priv.public_key().public_bytes_raw()
+        key = _box_key(priv.exchange(X25519PublicKey.from_public_bytes(epk)), epk, pub, info)
+        return AESGCM(key).decrypt(nonce, sealed, aad)
+    except (InvalidTag, ValueError):
+        return None
+
+
+def new_keypair() -> tuple[bytes, bytes]:
+    """A fresh X25519 key pair: (private bytes, public bytes)."""
+    priv = X25519PrivateKey.generate()
+    return priv.private_bytes_raw(), priv.public_key().public_bytes_raw()
+
+
+def private_key(raw: bytes) -> X25519PrivateKey:
+    return X25519PrivateKey.from_private_bytes(raw)
 
 
 # --- key slots ---------------------------------------------------------------------------------
@@ -173,92 +262,169 @@ def parse_recovery_key(text: str) -> bytes:
 
 @dataclass(frozen=True)
 class Slot:
-    """A wrapped copy of the data key, as stored in the ``keyslot`` table."""
+    """A wrapped copy of the current data key, as stored in the ``keyslot`` table."""
 
-    id: str
     kind: str  # "passphrase" or "recovery"
-    kdf_json: str
+    id: str
+    kid: str
+    params: str  # canonical JSON
     nonce: bytes
     wrapped: bytes
 
+    def params_json(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.params)
+        except ValueError as exc:
+            raise NotAJournal("the journal's key slot is malformed") from exc
+        if not isinstance(data, dict):
+            raise NotAJournal("the journal's key slot is malformed")
+        return data
 
-def _slot_aad(vault_id: str, key_id: str, slot_id: str, kind: str, kdf_json: str) -> bytes:
+
+def _slot_aad(fmt: int, vault_id: str, kid: str, slot_id: str, kind: str, params: str) -> bytes:
     return canonical(
         {
             "app": "kapjournal",
-            "fmt": FORMAT,
+            "fmt": fmt,
             "vault": vault_id,
-            "kid": key_id,
+            "kid": kid,
             "slot": slot_id,
             "kind": kind,
-            "kdf": json.loads(kdf_json),
+            "kdf": json.loads(params),
         }
     )
 
 
-def _wrap(slot_key: bytes, dek: bytes, vault_id: str, key_id: str, kind: str, kdf: dict) -> Slot:
+def passphrase_slot(
+    slot_key: bytes, params: KdfParams, dek: bytes, vault_id: str, kid: str
+) -> Slot:
+    """Wrap the DEK under a key already derived from the passphrase with ``params``."""
     slot_id = str(uuid.uuid4())
-    kdf_json = canonical(kdf).decode()
+    text = canonical(params.to_json()).decode()
     nonce = os.urandom(NONCE_BYTES)
-    aad = _slot_aad(vault_id, key_id, slot_id, kind, kdf_json)
-    return Slot(slot_id, kind, kdf_json, nonce, AESGCM(slot_key).encrypt(nonce, dek, aad))
+    aad = _slot_aad(FORMAT, vault_id, kid, slot_id, "passphrase", text)
+    return Slot("passphrase", slot_id, kid, text, nonce, AESGCM(slot_key).encrypt(nonce, dek, aad))
 
 
-def _unwrap(slot_key: bytes, slot: Slot, vault_id: str, key_id: str) -> bytes | None:
+def recovery_slot(pub: bytes, dek: bytes, vault_id: str, kid: str) -> Slot:
+    """Seal the DEK to the recovery public key; the AAD binds the slot's own metadata."""
+    slot_id = str(uuid.uuid4())
+    eph = X25519PrivateKey.generate()
+    epk = eph.public_key().public_bytes_raw()
+    params = canonical({"alg": "x25519", "pub": _b64(pub), "epk": _b64(epk)}).decode()
+    key = _box_key(
+        eph.exchange(X25519PublicKey.from_public_bytes(pub)),
+        epk,
+        pub,
+        b"kapjournal/v2/recovery-slot",
+    )
+    nonce = os.urandom(NONCE_BYTES)
+    aad = _slot_aad(FORMAT, vault_id, kid, slot_id, "recovery", params)
+    return Slot("recovery", slot_id, kid, params, nonce, AESGCM(key).encrypt(nonce, dek, aad))
+
+
+def slot_kdf(slot: Slot) -> KdfParams:
+    """A passphrase slot's KDF parameters, bound-checked (cheap: no KDF is run)."""
+    return KdfParams.from_json(slot.params_json())
+
+
+def recovery_slot_pub(slot: Slot) -> bytes | None:
+    """The recovery public key named by a format-2 recovery slot (None for a format-1 slot)."""
+    data = slot.params_json()
+    if data.get("alg") != "x25519":
+        return None
     try:
-        aad = _slot_aad(vault_id, key_id, slot.id, slot.kind, slot.kdf_json)
+        pub = _unb64(data["pub"])
+    except (KeyError, ValueError, binascii.Error) as exc:
+        raise NotAJournal("the journal's recovery key slot is malformed") from exc
+    if len(pub) != 32:
+        raise NotAJournal("the journal's recovery key slot is malformed")
+    return pub
+
+
+def open_passphrase_slot(
+    passphrase: str, slot: Slot, vault_id: str, fmt: int
+) -> tuple[bytes, bytes, KdfParams]:
+    """(DEK, slot key, params) from the passphrase slot; the KDF runs once."""
+    params = slot_kdf(slot)
+    key = derive_passphrase_key(passphrase, params)
+    dek = unwrap_passphrase_slot(key, slot, vault_id, fmt)
+    if dek is None:
+        raise WrongPassphrase("that passphrase does not open this journal")
+    return dek, key, params
+
+
+def unwrap_passphrase_slot(slot_key: bytes, slot: Slot, vault_id: str, fmt: int) -> bytes | None:
+    try:
+        aad = _slot_aad(fmt, vault_id, slot.kid, slot.id, slot.kind, slot.params)
         return AESGCM(slot_key).decrypt(slot.nonce, slot.wrapped, aad)
     except (InvalidTag, ValueError):
         return None
 
 
-def _recovery_slot_key(raw: bytes, vault_id: str) -> bytes:
-    return _hkdf(raw, b"kapjournal/v1/recovery-slot", salt=vault_id.encode())
+def open_recovery_slot(raw: bytes, slot: Slot, vault_id: str, fmt: int) -> bytes:
+    """The DEK from the recovery slot: format 2 by X25519, format 1 by HKDF of the key."""
+    data = slot.params_json()
+    legacy = data.get("alg") == "hkdf-sha256"  # format 1's slot, kept until the next key change
+    aad = _slot_aad(1 if legacy else fmt, vault_id, slot.kid, slot.id, slot.kind, slot.params)
+    dek: bytes | None = None
+    if legacy:
+        key = _hkdf(raw, b"kapjournal/v1/recovery-slot", salt=vault_id.encode())
+        try:
+            dek = AESGCM(key).decrypt(slot.nonce, slot.wrapped, aad)
+        except (InvalidTag, ValueError):
+            dek = None
+    elif data.get("alg") == "x25519":
+        try:
+            epk = _unb64(data["epk"])
+        except (KeyError, ValueError, binascii.Error) as exc:
+            raise NotAJournal("the journal's recovery key slot is malformed") from exc
+        dek = open_from(
+            _recovery_private(raw, vault_id),
+            epk,
+            slot.nonce,
+            slot.wrapped,
+            b"kapjournal/v2/recovery-slot",
+            aad,
+        )
+    if dek is None:
+        raise WrongPassphrase("that recovery key does not open this journal")
+    return dek
 
 
-def passphrase_slot(
-    passphrase: str, dek: bytes, vault_id: str, key_id: str, kdf: KdfParams
-) -> Slot:
-    key = derive_passphrase_key(passphrase, kdf)
-    return _wrap(key, dek, vault_id, key_id, "passphrase", kdf.to_json())
+# --- the keyring: old data keys wrapped under the ones that replaced them -----------------------
 
 
-def recovery_slot(raw: bytes, dek: bytes, vault_id: str, key_id: str) -> Slot:
-    key = _recovery_slot_key(raw, vault_id)
-    return _wrap(key, dek, vault_id, key_id, "recovery", {"alg": "hkdf-sha256"})
+def _ring_aad(vault_id: str, kid: str, parent: str) -> bytes:
+    return canonical(
+        {
+            "app": "kapjournal",
+            "fmt": FORMAT,
+            "vault": vault_id,
+            "part": "keyring",
+            "kid": kid,
+            "parent": parent,
+        }
+    )
 
 
-def slot_kdf(slot: Slot) -> KdfParams:
-    """The slot's KDF parameters, checked against the ceiling (cheap: no KDF is run)."""
+def wrap_old_key(
+    parent_dek: bytes, parent_kid: str, old_dek: bytes, old_kid: str, vault_id: str
+) -> tuple[bytes, bytes]:
+    """(nonce, wrapped): ``old_dek`` under the keyring key of ``parent_dek``."""
+    nonce = os.urandom(NONCE_BYTES)
+    key = _hkdf(parent_dek, b"kapjournal/v2/keyring")
+    return nonce, AESGCM(key).encrypt(nonce, old_dek, _ring_aad(vault_id, old_kid, parent_kid))
+
+
+def unwrap_old_key(
+    parent_dek: bytes, parent_kid: str, kid: str, nonce: bytes, wrapped: bytes, vault_id: str
+) -> bytes | None:
     try:
-        data = json.loads(slot.kdf_json)
-    except ValueError as exc:
-        raise NotAJournal("a key slot is malformed") from exc
-    return KdfParams.from_json(data)
-
-
-def unlock_with_passphrase(passphrase: str, slots: list[Slot], vault_id: str, key_id: str) -> bytes:
-    """The DEK, from the first passphrase slot that opens; the KDF runs once per distinct slot."""
-    candidates = [s for s in slots if s.kind == "passphrase"]
-    params = [slot_kdf(s) for s in candidates]  # refuse costly parameters before any KDF runs
-    for slot, kdf in zip(candidates, params, strict=True):
-        dek = _unwrap(derive_passphrase_key(passphrase, kdf), slot, vault_id, key_id)
-        if dek is not None:
-            return dek
-    raise WrongPassphrase("that passphrase does not open this journal")
-
-
-def unlock_with_recovery(raw: bytes, slots: list[Slot], vault_id: str, key_id: str) -> bytes:
-    key = _recovery_slot_key(raw, vault_id)
-    for slot in slots:
-        if slot.kind == "recovery":
-            dek = _unwrap(key, slot, vault_id, key_id)
-            if dek is not None:
-                return dek
-    raise WrongPassphrase("that recovery key does not open this journal")
-
-
-# --- items -------------------------------------------------------------------------------------
+        key = _hkdf(parent_dek, b"kapjournal/v2/keyring")
+        return AESGCM(key).decrypt(nonce, wrapped, _ring_aad(vault_id, kid, parent_kid))
+    except (InvalidTag, ValueError):
+        return None
 
 
 def new_ids() -> tuple[str, str, bytes]:
@@ -266,50 +432,146 @@ def new_ids() -> tuple[str, str, bytes]:
     return str(uuid.uuid4()), str(uuid.uuid4()), AESGCM.generate_key(bit_length=256)
 
 
+def new_key() -> tuple[str, bytes]:
+    """A new key id and data key (a rotation)."""
+    return str(uuid.uuid4()), AESGCM.generate_key(bit_length=256)
+
+
+# --- sealing items and the journal's own records -------------------------------------------------
+
+
+def pad(plaintext: bytes) -> bytes:
+    """Spaces to a multiple of 256 bytes, so a blob's length says little about its text."""
+    return plaintext + b" " * ((-len(plaintext)) % PAD_TO)
+
+
+class _KeySet:
+    """The AEADs derived from one data key."""
+
+    __slots__ = ("digest", "items", "items_v1", "meta")
+
+    def __init__(self, dek: bytes) -> None:
+        self.items = AESGCM(_hkdf(dek, b"kapjournal/v2/items"))
+        self.items_v1 = AESGCM(_hkdf(dek, b"kapjournal/v1/items"))
+        self.meta = AESGCM(_hkdf(dek, b"kapjournal/v2/meta"))
+        self.digest = _hkdf(dek, b"kapjournal/v2/digest")
+
+
 class Sealer:
-    """Seals and opens item payloads with the item key derived from the DEK."""
+    """Seals with the current data key and opens with any key of the keyring."""
 
-    __slots__ = ("_aead", "_aad_tail", "key_id", "vault_id")
-
-    def __init__(self, dek: bytes, vault_id: str, key_id: str) -> None:
-        self._aead = AESGCM(_hkdf(dek, b"kapjournal/v1/items"))
+    def __init__(self, vault_id: str, current_kid: str, deks: dict[str, bytes]) -> None:
         self.vault_id = vault_id
-        self.key_id = key_id
-        self._aad_tail = f',"kid":{_js(key_id)},"vault":{_js(vault_id)}}}'.encode()
+        self.kid = current_kid
+        self._deks = dict(deks)
+        self._keys: dict[str, _KeySet] = {}
+        self._vault_js = _js(vault_id)
 
-    def _aad(self, item_id: str, key_id: str) -> bytes:
-        """``canonical({"app", "fmt", "id", "kid", "vault"})``, built without a dict per item."""
-        if key_id != self.key_id:
-            return canonical(
-                {
-                    "app": "kapjournal",
-                    "fmt": FORMAT,
-                    "vault": self.vault_id,
-                    "id": item_id,
-                    "kid": key_id,
-                }
-            )
-        return f'{{"app":"kapjournal","fmt":{FORMAT},"id":{_js(item_id)}'.encode() + self._aad_tail
+    def _k(self, kid: str) -> _KeySet | None:
+        keys = self._keys.get(kid)
+        if keys is None:
+            dek = self._deks.get(kid)
+            if dek is None:
+                return None
+            keys = self._keys[kid] = _KeySet(dek)
+        return keys
 
-    def seal(self, item_id: str, plaintext: bytes) -> bytes:
-        """``0x01 ‖ nonce ‖ AES-256-GCM(padded plaintext)``; padding hides lengths to 256 bytes."""
-        padded = plaintext + b" " * ((-len(plaintext)) % PAD_TO)
-        nonce = os.urandom(NONCE_BYTES)
+    @property
+    def digest_key(self) -> bytes:
+        keys = self._k(self.kid)
+        assert keys is not None
+        return keys.digest
+
+    # items (format 2)
+
+    def item_aad(self, item_id: str, dev: str, ctr: int, tomb: int, kid: str) -> bytes:
+        """``canonical({"app","ctr","dev","fmt","id","kid","tomb","vault"})`` without a dict."""
         return (
-            BLOB_VERSION
-            + nonce
-            + self._aead.encrypt(nonce, padded, self._aad(item_id, self.key_id))
-        )
+            f'{{"app":"kapjournal","ctr":{ctr},"dev":{_js(dev)},"fmt":2,"id":{_js(item_id)},'
+            f'"kid":{_js(kid)},"tomb":{tomb},"vault":{self._vault_js}}}'
+        ).encode()
 
-    def open(self, item_id: str, key_id: str, blob: bytes) -> bytes:
-        """The padded plaintext; JSON ignores the trailing spaces. Raises ``DamagedItem``."""
-        if key_id != self.key_id:
-            raise DamagedItem(item_id, "it was sealed with a different key")
-        if len(blob) < 1 + NONCE_BYTES + 16 or blob[:1] != BLOB_VERSION:
+    def seal_item(self, item_id: str, dev: str, ctr: int, tomb: int, plaintext: bytes) -> bytes:
+        keys = self._k(self.kid)
+        assert keys is not None
+        nonce = os.urandom(NONCE_BYTES)
+        aad = self.item_aad(item_id, dev, ctr, tomb, self.kid)
+        return bytes([BLOB_V2]) + nonce + keys.items.encrypt(nonce, pad(plaintext), aad)
+
+    def open_item(
+        self, item_id: str, dev: str, ctr: int, tomb: int, kid: str, blob: bytes
+    ) -> bytes:
+        """The padded plaintext. Raises ``DamagedItem``."""
+        keys = self._k(kid)
+        if keys is None:
+            raise DamagedItem(item_id, "it was sealed with a key this journal does not hold")
+        if len(blob) < 1 + NONCE_BYTES + TAG_BYTES or blob[0] != BLOB_V2:
             raise DamagedItem(item_id, "its header is not recognised")
         try:
-            return self._aead.decrypt(blob[1:13], blob[13:], self._aad(item_id, key_id))
+            return keys.items.decrypt(
+                blob[1:13], blob[13:], self.item_aad(item_id, dev, ctr, tomb, kid)
+            )
         except InvalidTag:
             raise DamagedItem(
                 item_id, "it fails its integrity check (damaged or tampered)"
             ) from None
+
+    # items (format 1, read for migration)
+
+    def open_item_v1(self, item_id: str, kid: str, blob: bytes) -> bytes:
+        keys = self._k(kid)
+        if keys is None:
+            raise DamagedItem(item_id, "it was sealed with a different key")
+        if len(blob) < 1 + NONCE_BYTES + TAG_BYTES or blob[0] != BLOB_V1:
+            raise DamagedItem(item_id, "its header is not recognised")
+        aad = (
+            f'{{"app":"kapjournal","fmt":1,"id":{_js(item_id)},"kid":{_js(kid)},'
+            f'"vault":{self._vault_js}}}'
+        ).encode()
+        try:
+            return keys.items_v1.decrypt(blob[1:13], blob[13:], aad)
+        except InvalidTag:
+            raise DamagedItem(
+                item_id, "it fails its integrity check (damaged or tampered)"
+            ) from None
+
+    # the journal's own records: head, ledger buckets, secrets
+
+    def _meta_aad(self, part: str, name: str, ver: int, kid: str) -> bytes:
+        return canonical(
+            {
+                "app": "kapjournal",
+                "fmt": FORMAT,
+                "vault": self.vault_id,
+                "kid": kid,
+                "part": part,
+                "name": name,
+                "ver": ver,
+            }
+        )
+
+    def seal_meta(self, part: str, name: str, ver: int, plaintext: bytes) -> bytes:
+        keys = self._k(self.kid)
+        assert keys is not None
+        nonce = os.urandom(NONCE_BYTES)
+        aad = self._meta_aad(part, name, ver, self.kid)
+        return bytes([BLOB_V2]) + nonce + keys.meta.encrypt(nonce, pad(plaintext), aad)
+
+    def open_meta(self, part: str, name: str, ver: int, kid: str, blob: bytes) -> bytes | None:
+        """The padded plaintext, or None if it does not open (damaged, replaced, wrong key)."""
+        keys = self._k(kid)
+        if keys is None or len(blob) < 1 + NONCE_BYTES + TAG_BYTES or blob[0] != BLOB_V2:
+            return None
+        try:
+            return keys.meta.decrypt(blob[1:13], blob[13:], self._meta_aad(part, name, ver, kid))
+        except InvalidTag:
+            return None
+
+
+def digest_term(key: bytes, item_id: str, dev: str, ctr: int, tomb: int) -> int:
+    """One item version's share of the head digest: keyed BLAKE2b-256 as an integer."""
+    data = f"{item_id}\x00{dev}\x00{ctr}\x00{tomb}".encode()
+    return int.from_bytes(hashlib.blake2b(data, key=key, digest_size=32).digest(), "big")
+
+
+DIGEST_MOD = 1 << 256

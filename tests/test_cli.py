@@ -96,7 +96,7 @@ def test_mood_out_of_range_is_usage_error(jpath: Path) -> None:
 def test_check_and_backup(jpath: Path, tmp_path: Path) -> None:
     run(jpath, "write", stdin="one")
     code, out, _ = run(jpath, "check")
-    assert code == 0 and "All 1 items are intact" in out
+    assert code == 0 and "All 1 entry is intact, and nothing is missing." in out
     dest = tmp_path / "backup.kapj"
     assert run(jpath, "backup", str(dest))[0] == 0
     assert Journal.unlock(dest, PASSPHRASE).reflections()[0].body == "one"
@@ -149,7 +149,8 @@ def test_damaged_item_reported_by_check(jpath: Path) -> None:
     with sqlite3.connect(jpath) as db:
         db.execute("UPDATE item SET payload = substr(payload, 1, 30) WHERE rowid = 1")
     done = proc(jpath, "check")
-    assert done.returncode == 1 and "1 of 2 items are damaged" in done.stderr
+    assert done.returncode == 1 and "1 problem found" in done.stderr
+    assert "A reflection from " in done.stderr and "fails its integrity check" in done.stderr
     assert "Traceback" not in done.stderr
     assert run(jpath, "list")[0] == 0
 
@@ -202,7 +203,7 @@ def test_init_shows_recovery_key_and_refuses_existing(tmp_path: Path) -> None:
 
 def test_recover_sets_new_passphrase(tmp_path: Path) -> None:
     path = tmp_path / "r.kapj"
-    journal, key = Journal.create(path, "old", kdf=FAST_KDF)
+    journal, key = Journal.create(path, "the old passphrase", kdf=FAST_KDF)
     journal.lock()
     result = CliRunner().invoke(
         cli,
@@ -210,11 +211,11 @@ def test_recover_sets_new_passphrase(tmp_path: Path) -> None:
         env={
             "KAPJOURNAL_JOURNAL": str(path),
             "KAPJOURNAL_RECOVERY_KEY": key,
-            "KAPJOURNAL_PASSPHRASE": "brand new",
+            "KAPJOURNAL_PASSPHRASE": "a brand new passphrase",
         },
     )
     assert result.exit_code == 0, result.output
-    Journal.unlock(path, "brand new").lock()
+    Journal.unlock(path, "a brand new passphrase").lock()
 
 
 def test_cli_does_not_import_textual() -> None:

@@ -23,6 +23,7 @@ COMMANDS = {
     "init": "keys:init",
     "passwd": "keys:passwd",
     "recover": "keys:recover",
+    "recovery-key": "keys:recovery_key",
     "check": "keys:check",
     "backup": "keys:backup",
     "write": "entries:write",

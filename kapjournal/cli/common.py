@@ -38,51 +38,114 @@ class Ctx:
     def passphrase(self, prompt: str = "Passphrase") -> str:
         """From --passphrase-file, then $KAPJOURNAL_PASSPHRASE, then the terminal."""
         if self.passphrase_file is not None:
-            try:
-                text = self.passphrase_file.read_text(encoding="utf-8")
-            except OSError as exc:
-                fail(f"cannot read the passphrase file: {exc.strerror}")
-            return text.rstrip("\r\n")
+            return read_secret_file(self.passphrase_file, "passphrase")
         env = os.environ.get(PASSPHRASE_ENV)
         if env:
             return env
         return ask_secret(prompt)
 
-    def new_passphrase(self) -> str:
-        if self.passphrase_file is not None or os.environ.get(PASSPHRASE_ENV):
-            return self.passphrase()
-        first = ask_secret("New passphrase")
-        if ask_secret("The same passphrase again") != first:
-            fail("the two passphrases differ; nothing was changed")
-        return first
+    def new_passphrase(self, file: Path | None = None) -> str:
+        """A new passphrase: from ``file``, else the usual sources, else asked twice; checked."""
+        from kapjournal import passphrases
+
+        if file is not None:
+            new = read_secret_file(file, "new passphrase")
+        elif self.passphrase_file is not None or os.environ.get(PASSPHRASE_ENV):
+            new = self.passphrase()
+        else:
+            new = ask_secret("New passphrase (at least 8 characters; a few words are best)")
+            if (why := passphrases.problem(new)) is not None:
+                fail(f"{why}; nothing was changed")
+            label, advice = passphrases.strength(new)
+            if label in ("weak", "fair"):
+                click.echo(f"{label}: {advice}", err=True)
+            if ask_secret("The same passphrase again") != new:
+                fail("the two passphrases differ; nothing was changed")
+        if (why := passphrases.problem(new)) is not None:
+            fail(f"{why}; nothing was changed")
+        return new
 
     @contextmanager
-    def open(self) -> Iterator[Journal]:
+    def open(self, *, readonly: bool = False, warn: bool = True) -> Iterator[Journal]:
+        """The journal, unlocked; what is wrong with it is said on stderr, one line each."""
         from kapjournal.journal import Journal
 
-        journal = Journal.unlock(self.journal_path, self.passphrase())
+        journal = Journal.unlock(self.journal_path, self.passphrase(), readonly=readonly)
         try:
+            if warn:
+                say_problems(journal)
             yield journal
         finally:
             journal.lock()
 
 
+def say_problems(journal: Journal) -> None:
+    from kapjournal.text import one_line
+
+    for problem in journal.problems:
+        click.echo(f"kapjournal: warning: {one_line(problem.message)}", err=True)
+    if journal.recovery_pending is not None:
+        click.echo(
+            "kapjournal: note: your recovery key was never confirmed as saved; "
+            "'kapjournal recovery-key' shows a new one",
+            err=True,
+        )
+
+
+def read_secret_file(path: Path, what: str) -> str:
+    """A secret from a file: its first line, without the line ending; UTF-8 or a clear error."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read the {what} file: {exc.strerror}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        fail(f"the {what} file is not UTF-8 text")
+    return text.rstrip("\r\n")
+
+
+def _tty_available() -> bool:
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
 def ask_secret(prompt: str) -> str:
-    """Ask on the terminal itself, so standard input stays free for entry text."""
+    """Ask on the terminal itself, never echoed, so standard input stays free for entry text."""
     import getpass
 
-    try:
-        tty = open("/dev/tty", "r+")  # noqa: SIM115
-    except OSError:
+    if not _tty_available():
         fail(
             "no passphrase: there is no terminal to ask on. Use --passphrase-file FILE "
             f"or set {PASSPHRASE_ENV}"
         )
-    with tty:
-        try:
-            return getpass.getpass(f"{prompt}: ", stream=tty)
-        except EOFError:
-            fail("no passphrase given")
+    try:
+        return getpass.getpass(f"{prompt}: ")
+    except EOFError:
+        fail("no passphrase given")
+    except UnicodeDecodeError:
+        fail("what was typed is not valid text (UTF-8); nothing was changed")
+
+
+def ask_line(prompt: str) -> str | None:
+    """One echoed line from the terminal itself; None when there is no terminal or no answer."""
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:
+        return None
+    with open(fd, "r+b", buffering=0) as tty:
+        tty.write(prompt.encode())
+        line = b""
+        while not line.endswith(b"\n"):
+            chunk = tty.read(1)
+            if not chunk:
+                return None
+            line += chunk
+    return line.decode("utf-8", "replace").strip()
 
 
 class Fail(click.ClickException):

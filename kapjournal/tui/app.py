@@ -52,6 +52,8 @@ SCREENS: dict[str, str] = {
     "export": "export:ExportScreen",
     "help": "help:HelpScreen",
     "safety_plan": "help:SafetyPlanScreen",
+    "recovery_key": "unlock:RecoveryKeyScreen",
+    "older_copy": "unlock:OlderCopyScreen",
 }
 
 HIGH_CONTRAST = Theme(
@@ -75,7 +77,7 @@ THEMES = ("textual-dark", "textual-light", "nord", "gruvbox", "kapjournal-high-c
 class Unlocked(Message):
     journal: Journal
     catalog: Catalog
-    recovery_key: str | None = None
+    recovery: str | None = None  # why a recovery key is to be shown: "first-run" or "renewed"
 
 
 @dataclass
@@ -130,6 +132,7 @@ class KapJournalApp(App[None]):
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
         self.set_interval(15, self.lock_if_idle)
+        self.set_interval(5, self.refresh_if_changed)
         self.call_after_refresh(self._prewarm)
         if not self._claim_journal():
             self.notify(
@@ -170,30 +173,44 @@ class KapJournalApp(App[None]):
 
     # --- unlocking (workers) ---------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="unlock")
     def unlock(self, passphrase: str) -> None:
+        """Unlock in a worker; a recovery key left on screen at the last lock comes back."""
+        restoring = any(name == "recovery_key" for name, _ in self._restore)
+        self._unlock_worker(passphrase, restoring)
+
+    @work(thread=True, exclusive=True, group="unlock")
+    def _unlock_worker(self, passphrase: str, restoring: bool) -> None:
         from kapjournal.journal import Journal
 
+        recovery = None
         try:
             journal = Journal.unlock(self.journal_path, passphrase, clock=self.clock)
             journal.load()
+            if journal.recovery_pending is not None and not restoring and not journal.rolled_back:
+                # Never confirmed (the app or 'init' was stopped while it was shown): a new one.
+                journal.new_recovery_key()
+                recovery = "renewed"
         except KapJournalError as exc:
             self.post_message(UnlockFailed(str(exc)))
             return
-        self.post_message(Unlocked(journal, self._load_catalog()))
+        self.post_message(Unlocked(journal, self._load_catalog(), recovery))
 
     @work(thread=True, exclusive=True, group="unlock")
     def create(self, passphrase: str) -> None:
         from kapjournal.journal import Journal
 
         try:
-            journal, recovery = Journal.create(
-                self.journal_path, passphrase, clock=self.clock, kdf=self.kdf
+            journal, _ = Journal.create(
+                self.journal_path,
+                passphrase,
+                clock=self.clock,
+                kdf=self.kdf,
+                keep_recovery_key=True,
             )
         except KapJournalError as exc:
             self.post_message(UnlockFailed(str(exc)))
             return
-        self.post_message(Unlocked(journal, self._load_catalog(), recovery))
+        self.post_message(Unlocked(journal, self._load_catalog(), "first-run"))
 
     def _load_catalog(self) -> Catalog:
         """The prompt packs, read once per run (they hold no journal data)."""
@@ -216,12 +233,9 @@ class KapJournalApp(App[None]):
         self.catalog = message.catalog
         self.last_activity = self._monotonic()
         self._apply_settings()
-        if message.recovery_key is not None:
-            from kapjournal.tui.screens.unlock import RecoveryKeyScreen
-
-            await self.switch_screen(RecoveryKeyScreen(message.recovery_key))
-            return
         await self.enter_journal()
+        if message.recovery is not None:
+            self.open("recovery_key", reason=message.recovery)
 
     async def enter_journal(self) -> None:
         """Home, then the screens that were open when the journal locked."""
@@ -238,13 +252,66 @@ class KapJournalApp(App[None]):
                 severity="warning",
                 timeout=10,
             )
-        if self.journal is not None and self.journal.damaged:
+        if self.journal is not None:
+            self._say_problems(self.journal)
+
+    def _say_problems(self, journal: Journal) -> None:
+        """What is wrong with the file, once per unlock; an older copy asks before any save."""
+        from kapjournal.text import one_line
+
+        problems = [p for p in journal.problems if p.kind != "rollback"]
+        named = {p.item_id for p in problems}
+        damaged = [i for i in journal.damaged if i not in named]
+        count = len(problems) + len(damaged)
+        if count:
+            first = problems[0].message if problems else "An entry could not be decrypted."
             self.notify(
-                f"{len(self.journal.damaged)} item(s) could not be decrypted and are left out. "
-                "Run 'kapjournal check' for details; everything else is fine.",
+                one_line(first, 160)
+                + (f" (and {count - 1} more)" if count > 1 else "")
+                + " Everything else is fine; 'kapjournal check' lists it all.",
+                title="This journal file has a problem",
                 severity="warning",
-                timeout=15,
+                timeout=20,
+                markup=False,
             )
+        if journal.rolled_back:
+            self.push_screen(screen_class("older_copy")())
+
+    def refresh_if_changed(self) -> None:
+        """Another kapjournal process wrote to the journal: read it again (in a worker)."""
+        journal = self.journal
+        if journal is None or journal.locked:
+            return
+        try:
+            changed = journal.changed_elsewhere()
+        except KapJournalError:
+            return
+        if changed:
+            self._reload(journal)
+
+    @work(thread=True, exclusive=True, group="reload")
+    def _reload(self, journal: Journal) -> None:
+        try:
+            journal.reload()
+        except KapJournalError as exc:
+            self.call_from_thread(
+                self.notify,
+                f"Could not read the journal again: {exc}",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.call_from_thread(self._reloaded)
+
+    def _reloaded(self) -> None:
+        """Views that only show the journal redraw; editors keep what is being typed."""
+        if type(self.screen).__name__ in (
+            "HomeScreen",
+            "TimelineScreen",
+            "SessionsScreen",
+            "TrendsScreen",
+        ):
+            self.screen.post_message(events.ScreenResume())
 
     def _apply_settings(self) -> None:
         if self.journal is None:
@@ -415,7 +482,7 @@ def run_demo(*, prompt_dirs: Sequence[Path] = (), today: datetime | None = None)
         path = folder / "demo.kapj"
         from kapjournal.journal import Journal
 
-        journal, _ = Journal.create(path, DEMO_PASSPHRASE)
+        journal, _ = Journal.create(path, DEMO_PASSPHRASE)  # the demo shows no recovery key
         build_demo(journal, today or system_clock())
         journal.lock()
         KapJournalApp(path, prompt_dirs=prompt_dirs, demo_passphrase=DEMO_PASSPHRASE).run()

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Select
+from textual.widgets import Button, Input, Select
 
 from kapjournal.errors import WrongPassphrase
 from kapjournal.journal import Journal
 from kapjournal.records import Settings
 from kapjournal.tui.app import KapJournalApp
-from tests.conftest import PASSPHRASE
+from tests.conftest import FAST_KDF, PASSPHRASE, FrozenClock
 from tests.tui.conftest import unlock, wait_workers
 
 
@@ -90,6 +91,17 @@ async def test_passphrase_change_works(
         await open_settings(app, pilot)
         screen = app.screen
         screen.query_one("#new-passphrase", Input).value = new
+        screen.query_one("#confirm-passphrase", Input).value = new
+        screen.query_one("#confirm-passphrase", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "current passphrase first" in str(screen.query_one("#passphrase-message").content)
+        screen.query_one("#current-passphrase", Input).value = "not my passphrase at all"
+        screen.query_one("#confirm-passphrase", Input).focus()
+        await pilot.press("enter")
+        await wait_workers(pilot)
+        assert "not your current passphrase" in str(screen.query_one("#passphrase-message").content)
+        screen.query_one("#current-passphrase", Input).value = PASSPHRASE
         screen.query_one("#confirm-passphrase", Input).value = new + "x"
         screen.query_one("#confirm-passphrase", Input).focus()
         await pilot.press("enter")
@@ -107,7 +119,33 @@ async def test_passphrase_change_works(
         await pilot.press("enter")
         await wait_workers(pilot)
         assert screen.query_one("#new-passphrase", Input).value == ""
+        assert screen.query_one("#current-passphrase", Input).value == ""
         assert any("Passphrase changed" in n.message for n in app._notifications)
     Journal.unlock(existing_journal.path, new).lock()
     with pytest.raises(WrongPassphrase):
         Journal.unlock(existing_journal.path, PASSPHRASE)
+
+
+async def test_a_new_recovery_key_from_settings_revokes_the_old_one(
+    make_app: Callable[..., KapJournalApp], journal_path: Path, clock: FrozenClock
+) -> None:
+    journal, old_key = Journal.create(journal_path, PASSPHRASE, clock=clock, kdf=FAST_KDF)
+    journal.lock()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_settings(app, pilot)
+        app.screen.query_one("#current-passphrase", Input).value = PASSPHRASE
+        app.screen.query_one("#new-recovery-key", Button).press()
+        await pilot.pause()
+        await wait_workers(pilot)
+        assert type(app.screen).__name__ == "RecoveryKeyScreen"
+        shown = str(app.screen.query_one("#recovery-key").content).replace("\n", "")
+        assert len(shown.replace("-", "")) == 55 and shown.replace("-", "") not in old_key
+        await pilot.click("#saved")
+        await pilot.click("#continue")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SettingsScreen"
+        assert app.journal is not None and app.journal.recovery_pending is None
+    with pytest.raises(WrongPassphrase):
+        Journal.recover(journal_path, old_key)
+    Journal.recover(journal_path, shown).lock()

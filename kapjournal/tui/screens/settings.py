@@ -19,10 +19,10 @@ from textual.widgets import Button, Footer, Input, Select, Static
 from kapjournal import safety
 from kapjournal.errors import KapJournalError
 from kapjournal.journal import Journal, KdfCost
+from kapjournal.passphrases import problem, strength
 from kapjournal.tui.app import THEMES
 from kapjournal.tui.base import JournalScreen
 from kapjournal.tui.screens.help import remember_region
-from kapjournal.tui.screens.unlock import MIN_LENGTH, strength
 from kapjournal.tui.widgets.editor import JournalInput
 from kapjournal.tui.widgets.keys import HELP_FIRST
 
@@ -30,6 +30,8 @@ from kapjournal.tui.widgets.keys import HELP_FIRST
 @dataclass
 class PassphraseChanged(Message):
     error: str | None = None
+    recovery: bool = False  # a new recovery key waits to be shown
+    kept_passphrase: bool = False  # only the recovery key changed
 
 
 class SettingsScreen(JournalScreen):
@@ -114,11 +116,16 @@ class SettingsScreen(JournalScreen):
                 )
             yield Static("", id="settings-message", classes="hidden")
             yield Button("Save settings", id="save-settings", variant="primary", compact=True)
-            yield Static("Change passphrase", classes="heading")
+            yield Static("Passphrase and recovery key", classes="heading")
             yield Static(
-                "Your recovery key keeps working. Nothing in the journal is re-encrypted.",
+                "A new passphrase gives what you write from now on a new key: the old passphrase "
+                "opens none of it, even in an old copy of the file. Your recovery key keeps "
+                "working. Both changes ask for your current passphrase.",
                 classes="hint",
             )
+            with Horizontal(classes="row"):
+                yield Static("Current passphrase", classes="label")
+                yield Input(password=True, compact=True, id="current-passphrase")
             with Horizontal(classes="row"):
                 yield Static("New passphrase", classes="label")
                 yield Input(password=True, compact=True, id="new-passphrase")
@@ -126,7 +133,9 @@ class SettingsScreen(JournalScreen):
                 yield Static("The same again", classes="label")
                 yield Input(password=True, compact=True, id="confirm-passphrase")
             yield Static("", id="passphrase-message", classes="hidden")
-            yield Button("Change passphrase", id="change-passphrase", compact=True)
+            with Horizontal(classes="row"):
+                yield Button("Change passphrase", id="change-passphrase", compact=True)
+                yield Button("New recovery key", id="new-recovery-key", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -186,53 +195,99 @@ class SettingsScreen(JournalScreen):
     def _submitted(self) -> None:
         self.action_save()
 
-    # --- passphrase ------------------------------------------------------------------------------
+    # --- passphrase and recovery key ------------------------------------------------------------
+
+    @on(Input.Submitted, "#current-passphrase")
+    def _to_new(self) -> None:
+        self.query_one("#new-passphrase", Input).focus()
 
     @on(Input.Submitted, "#new-passphrase")
     def _next(self) -> None:
         self.query_one("#confirm-passphrase", Input).focus()
 
+    def _say(self, text: str) -> None:
+        message = self.query_one("#passphrase-message", Static)
+        message.remove_class("hidden")
+        message.update(text)
+
+    def _busy(self, busy: bool) -> None:
+        for button in ("#change-passphrase", "#new-recovery-key"):
+            self.query_one(button, Button).disabled = busy
+
     @on(Input.Submitted, "#confirm-passphrase")
     @on(Button.Pressed, "#change-passphrase")
     def _change(self) -> None:
-        message = self.query_one("#passphrase-message", Static)
-        message.remove_class("hidden")
+        current = self.query_one("#current-passphrase", Input).value
         first = self.query_one("#new-passphrase", Input).value
         second = self.query_one("#confirm-passphrase", Input).value
+        if not current:
+            self._say("Type your current passphrase first.")
+            self.query_one("#current-passphrase", Input).focus()
+            return
         label, advice = strength(first)
-        if len(first) < MIN_LENGTH or label == "weak":
-            message.update(f"Please choose a stronger passphrase. {advice}".strip())
+        if problem(first) is not None or label == "weak":
+            self._say(f"Please choose a stronger passphrase. {advice}".strip())
             return
         if first != second:
             self.query_one("#confirm-passphrase", Input).value = ""
-            message.update("The two passphrases differ. Type the second one again.")
+            self._say("The two passphrases differ. Type the second one again.")
             self.query_one("#confirm-passphrase", Input).focus()
             return
-        message.update("Changing your passphrase…")
-        self.query_one("#change-passphrase", Button).disabled = True
-        self.change_passphrase(self.journal, first, self.kapp.kdf)
+        self._say("Changing your passphrase…")
+        self._busy(True)
+        self.change_passphrase(self.journal, current, first, self.kapp.kdf)
+
+    @on(Button.Pressed, "#new-recovery-key")
+    def _new_recovery(self) -> None:
+        current = self.query_one("#current-passphrase", Input).value
+        if not current:
+            self._say("Type your current passphrase first, then ask for a new recovery key.")
+            self.query_one("#current-passphrase", Input).focus()
+            return
+        self._say("Making a new recovery key…")
+        self._busy(True)
+        self.new_recovery_key(self.journal, current)
 
     @work(thread=True, exclusive=True, group="passphrase")
-    def change_passphrase(self, journal: Journal, new: str, kdf: KdfCost | None) -> None:
+    def change_passphrase(
+        self, journal: Journal, current: str, new: str, kdf: KdfCost | None
+    ) -> None:
         try:
-            journal.change_passphrase(new, kdf=kdf)
+            if not journal.verify_passphrase(current):
+                self.post_message(PassphraseChanged("that is not your current passphrase"))
+                return
+            renewed = journal.change_passphrase(new, kdf=kdf)
         except KapJournalError as exc:
             self.post_message(PassphraseChanged(str(exc)))
             return
-        self.post_message(PassphraseChanged())
+        self.post_message(PassphraseChanged(recovery=renewed is not None))
+
+    @work(thread=True, exclusive=True, group="passphrase")
+    def new_recovery_key(self, journal: Journal, current: str) -> None:
+        try:
+            if not journal.verify_passphrase(current):
+                self.post_message(PassphraseChanged("that is not your current passphrase"))
+                return
+            journal.new_recovery_key()
+        except KapJournalError as exc:
+            self.post_message(PassphraseChanged(str(exc)))
+            return
+        self.post_message(PassphraseChanged(recovery=True, kept_passphrase=True))
 
     @on(PassphraseChanged)
     def _changed(self, event: PassphraseChanged) -> None:
-        self.query_one("#change-passphrase", Button).disabled = False
-        message = self.query_one("#passphrase-message", Static)
-        message.remove_class("hidden")
+        self._busy(False)
         if event.error:
-            message.update(f"Not changed: {event.error}")
+            self._say(f"Not changed: {event.error}.")
             return
-        for widget_id in ("#new-passphrase", "#confirm-passphrase"):
+        for widget_id in ("#current-passphrase", "#new-passphrase", "#confirm-passphrase"):
             self.query_one(widget_id, Input).value = ""
-        message.update("")
-        self.notify("Passphrase changed. Use the new one next time you unlock.")
+        self._say("")
+        self.query_one("#passphrase-message", Static).add_class("hidden")
+        if not event.kept_passphrase:
+            self.notify("Passphrase changed. Use the new one next time you unlock.")
+        if event.recovery:
+            self.kapp.open("recovery_key", reason="new")
 
     def action_leave(self) -> None:
         self.dismiss()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,31 +11,11 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, Static
 
-MIN_LENGTH = 8
-COMMON = {"password", "passphrase", "letmein", "qwerty", "123456", "iloveyou", "kapjournal"}
+from kapjournal.errors import KapJournalError
+from kapjournal.passphrases import MIN_LENGTH, problem, strength
+from kapjournal.tui.base import JournalModal, JournalScreen
 
-
-def strength(passphrase: str) -> tuple[str, str]:
-    """A rough, honest hint: length matters most; a few unrelated words beat symbols."""
-    words = passphrase.split()
-    classes = sum(
-        any(test(ch) for ch in passphrase)
-        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
-    )
-    if not passphrase:
-        return "", ""
-    if passphrase.casefold().replace(" ", "") in COMMON or len(set(passphrase)) < 4:
-        return "weak", "This is one of the first things anyone would try."
-    if len(passphrase) < MIN_LENGTH:
-        return (
-            "too short",
-            f"Use at least {MIN_LENGTH} characters; four unrelated words are easy to remember.",
-        )
-    if len(words) >= 4 or len(passphrase) >= 20:
-        return "strong", "Long and hard to guess. Keep it somewhere only you can find."
-    if len(passphrase) >= 12 and classes >= 2:
-        return "fair", "Good. A few more words would make it much stronger."
-    return "weak", "Longer is stronger: try a short sentence only you would write."
+__all__ = ["MIN_LENGTH", "strength"]
 
 
 class CenteredBox(Screen[None]):
@@ -143,9 +125,8 @@ class CreateScreen(CenteredBox):
     def submit(self) -> None:
         first = self.query_one("#new-passphrase", Input).value
         second = self.query_one("#confirm-passphrase", Input).value
-        label, _ = strength(first)
-        if label in ("", "too short", "weak") and len(first) < MIN_LENGTH:
-            self.show_error(f"Please use at least {MIN_LENGTH} characters.")
+        if (why := problem(first)) is not None:
+            self.show_error(f"{why[:1].upper()}{why[1:]}.")
             return
         if first != second:
             self.query_one("#confirm-passphrase", Input).value = ""
@@ -157,8 +138,12 @@ class CreateScreen(CenteredBox):
         self.app.create(first)  # type: ignore[attr-defined]
 
 
-class RecoveryKeyScreen(Screen[None]):
-    """The recovery key, shown once. The patient confirms they saved it before going on."""
+class RecoveryKeyScreen(JournalScreen):
+    """A recovery key, until the patient confirms they saved it.
+
+    The key itself stays sealed in the journal until then, so locking (or auto-lock) while it is on
+    screen brings the patient back to the same key after unlocking, and nothing is lost.
+    """
 
     DEFAULT_CSS = """
     RecoveryKeyScreen { align: center middle; }
@@ -170,19 +155,25 @@ class RecoveryKeyScreen(Screen[None]):
     """
     BINDINGS = [Binding("escape", "noop", show=False)]
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, reason: str = "first-run") -> None:
         super().__init__()
-        self._key = key
+        self.reason = reason  # first-run, renewed (never confirmed before), new (asked for)
 
     def compose(self) -> ComposeResult:
-        groups = self._key.split("-")
+        key = self.journal.recovery_pending or ""
+        groups = key.split("-")
         printed = "-".join(groups[:6]) + "-\n" + "-".join(groups[6:])
+        intro = {
+            "first-run": "Write this down on paper and keep it somewhere safe. It opens your "
+            "journal if you forget your passphrase.",
+            "renewed": "Your recovery key was never confirmed as saved, so here is a new one; "
+            "the earlier one no longer opens anything written from now on.",
+            "new": "Your new recovery key. The one before it no longer opens anything written "
+            "from now on.",
+        }[self.reason]
         with Vertical(id="box"):
             yield Static("Your recovery key", classes="title")
-            yield Static(
-                "Write this down on paper and keep it somewhere safe. It opens your journal if you "
-                "forget your passphrase. It is shown only now."
-            )
+            yield Static(intro, id="recovery-intro")
             yield Static(printed, id="recovery-key", markup=False)
             yield Static(
                 "If you lose both your passphrase and this key, nobody can open your journal: "
@@ -191,8 +182,15 @@ class RecoveryKeyScreen(Screen[None]):
             with Horizontal():
                 yield Checkbox("I have saved my recovery key", id="saved")
             with Center():
-                yield Button("Open my journal", id="continue", disabled=True, variant="primary")
+                yield Button("Done", id="continue", disabled=True, variant="primary")
         yield Footer()
+
+    def on_mount(self) -> None:
+        if self.journal.recovery_pending is None:  # confirmed meanwhile (another window)
+            self.app.call_later(self.dismiss)
+
+    def restore_token(self) -> tuple[str, dict[str, Any]] | None:
+        return ("recovery_key", {"reason": self.reason})
 
     @on(Checkbox.Changed, "#saved")
     def saved(self, event: Checkbox.Changed) -> None:
@@ -200,9 +198,52 @@ class RecoveryKeyScreen(Screen[None]):
 
     @on(Button.Pressed, "#continue")
     def go_on(self) -> None:
-        self._key = ""
-        # Not awaited here: this screen is the one being replaced.
-        self.app.call_later(self.app.enter_journal)  # type: ignore[attr-defined]
+        try:
+            self.journal.confirm_recovery_key()
+        except KapJournalError as exc:
+            self.notify(f"Not confirmed: {exc}", severity="error", markup=False)
+            return
+        self.dismiss()
 
     def action_noop(self) -> None:
         pass
+
+
+class OlderCopyScreen(JournalModal):
+    """The file is older than a copy this computer has seen: nothing is saved until the patient
+    says this is the copy they want (a backup they restored on purpose)."""
+
+    DEFAULT_CSS = """
+    OlderCopyScreen { align: center middle; }
+    OlderCopyScreen #box { width: 72; max-width: 100%; height: auto; padding: 1 2;
+                           border: round $warning; background: $surface; }
+    OlderCopyScreen Horizontal { height: auto; margin-top: 1; align-horizontal: center; }
+    OlderCopyScreen Button { margin: 0 1; }
+    """
+    BINDINGS = [Binding("escape", "not_now", "not now")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="box"):
+            yield Static("This is an older copy of your journal", classes="title")
+            yield Static(
+                "This computer has opened a newer copy of this journal before. In this one, "
+                "entries written since may be missing and deleted ones may be back. If you "
+                "restored a backup on purpose, say so and carry on. Otherwise, look for the "
+                "newer file (a sync service or a backup may have replaced it). Until you choose, "
+                "nothing is saved to this copy.",
+                id="older-copy-text",
+            )
+            with Horizontal():
+                yield Button("This is the copy I want", id="accept-older", variant="warning")
+                yield Button("Not now", id="not-now")
+        yield Footer()
+
+    @on(Button.Pressed, "#accept-older")
+    def accept(self) -> None:
+        self.journal.accept_older()
+        self.notify("This copy is now the one this computer trusts.")
+        self.dismiss()
+
+    @on(Button.Pressed, "#not-now")
+    def action_not_now(self) -> None:
+        self.dismiss()
