@@ -151,6 +151,10 @@ def parse_bucket(raw: bytes) -> dict[str, Entry]:
     return data
 
 
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def what(entry: Entry | None) -> str:
     """ "a reflection from 3 Nov 2026", from a ledger entry; "an entry" when unknown."""
     if not entry:
@@ -199,7 +203,7 @@ def compare_rows(
             out.excluded.add(item_id)
             if entry[2] and not tomb:
                 message = (
-                    f"{what(entry).capitalize()} that you deleted is back in the file (an old copy "
+                    f"{_cap(what(entry))} that you deleted is back in the file (an old copy "
                     "of it was put back); it stays deleted."
                 )
                 kind = "resurrected"
@@ -211,8 +215,7 @@ def compare_rows(
                 kind = "replayed"
             else:
                 message = (
-                    f"{what(entry).capitalize()} is not the version this journal recorded; "
-                    "it is not used."
+                    f"{_cap(what(entry))} is not the version this journal recorded; it is not used."
                 )
                 kind = "replayed"
             out.problems.append(Problem(kind, message, item_id))
@@ -222,6 +225,6 @@ def compare_rows(
         if entry[2]:
             continue  # a tombstone row gone: nothing readable is lost
         out.problems.append(
-            Problem("missing", f"{what(entry).capitalize()} is missing from the file.", item_id)
+            Problem("missing", f"{_cap(what(entry))} is missing from the file.", item_id)
         )
     return out

@@ -38,6 +38,7 @@ from kapjournal.integrity import (
     Problem,
     bucket_of,
     compare_rows,
+    _cap,
     parse_bucket,
     what,
 )
@@ -173,6 +174,7 @@ class Journal:
         journal._install(dek, kid, slot_key, params)
         journal._head = head
         journal._records = {}
+        journal._data_version = st.data_version()
         journal._marks.capture_pub = head.cpub
         journal._marks.record(head.vv)
         return journal, printed
@@ -446,6 +448,7 @@ class Journal:
         self._by_kind = {}
         self._search_text = {}
         self._damaged = damaged
+        self._data_version = self._store.data_version()
         self.version += 1
 
     @property
@@ -1012,7 +1015,7 @@ class Journal:
                 found.append(
                     Problem(
                         "damaged",
-                        f"{what(self._ledger.get(item_id)).capitalize()} fails its integrity "
+                        f"{_cap(what(self._ledger.get(item_id)))} fails its integrity "
                         "check (damaged on disk or tampered with).",
                         item_id,
                     )

@@ -505,6 +505,9 @@ class Store:
         dest = Path(dest)
         if dest.exists() or dest.is_symlink():
             raise JournalExists(f"{dest} already exists; choose a new name")
+        for stale in dest.parent.glob(f".{dest.name}.*.partial"):  # a backup killed before
+            with contextlib.suppress(OSError):
+                stale.unlink()
         tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.partial")
         try:
             fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)

@@ -139,3 +139,82 @@ def test_an_unexpected_error_shows_no_traceback(
     app._print_error_renderables()
     assert "unexpected error" in out.getvalue()
     assert "CANARY" not in out.getvalue() and "Traceback" not in out.getvalue()
+
+
+async def _create(app: KapJournalApp, pilot: object) -> str:
+    await pilot.press(*"four quiet river stones", "enter", *"four quiet river stones", "enter")  # type: ignore[attr-defined]
+    await wait_workers(pilot)  # type: ignore[arg-type]
+    assert type(app.screen).__name__ == "RecoveryKeyScreen"
+    return str(app.screen.query_one("#recovery-key").content).replace("\n", "")
+
+
+async def test_locking_while_the_recovery_key_is_shown_brings_the_same_key_back(
+    make_app: Callable[..., KapJournalApp], journal_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        key = await _create(app, pilot)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "UnlockScreen"
+        await unlock(pilot, "four quiet river stones")
+        assert type(app.screen).__name__ == "RecoveryKeyScreen"
+        assert str(app.screen.query_one("#recovery-key").content).replace("\n", "") == key
+        await pilot.click("#saved")
+        await pilot.click("#continue")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+    journal = Journal.unlock(journal_path, "four quiet river stones")
+    assert journal.recovery_pending is None
+    journal.lock()
+    Journal.recover(journal_path, key).lock()
+
+
+async def test_a_key_never_confirmed_is_replaced_at_the_next_start(
+    make_app: Callable[..., KapJournalApp], journal_path: Path
+) -> None:
+    first = make_app()
+    async with first.run_test(size=(80, 24)) as pilot:
+        old_key = await _create(first, pilot)
+        await pilot.press("ctrl+q")  # the app stops before the patient confirmed
+    second = make_app()
+    async with second.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot, "four quiet river stones")
+        assert type(second.screen).__name__ == "RecoveryKeyScreen"
+        assert "never confirmed" in str(second.screen.query_one("#recovery-intro").content)
+        new_key = str(second.screen.query_one("#recovery-key").content).replace("\n", "")
+        assert new_key != old_key
+    from kapjournal.errors import WrongPassphrase
+
+    with pytest.raises(WrongPassphrase):
+        Journal.recover(journal_path, old_key)
+    Journal.recover(journal_path, new_key).lock()
+
+
+async def test_an_older_copy_asks_before_anything_is_saved(
+    make_app: Callable[..., KapJournalApp],
+    existing_journal: Journal,
+    journal_path: Path,
+    tmp_path: Path,
+) -> None:
+    import shutil
+    import sqlite3
+
+    old = tmp_path / "old.kapj"
+    src, out = sqlite3.connect(journal_path), sqlite3.connect(old)
+    src.backup(out)
+    src.close()
+    out.close()
+    j = Journal.unlock(journal_path, PASSPHRASE)
+    j.add(Reflection, body="newer")
+    j.lock()
+    shutil.copyfile(old, journal_path)
+    Path(f"{journal_path}-wal").unlink(missing_ok=True)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        assert type(app.screen).__name__ == "OlderCopyScreen"
+        await pilot.click("#accept-older")
+        await pilot.pause()
+        assert app.journal is not None and not app.journal.rolled_back
+        app.journal.add(Reflection, body="saved after the patient chose")
