@@ -151,7 +151,8 @@ def parse_bucket(raw: bytes) -> dict[str, Entry]:
     return data
 
 
-def _cap(text: str) -> str:
+def sentence(text: str) -> str:
+    """The text with its first letter made upper case (the rest untouched)."""
     return text[:1].upper() + text[1:]
 
 
@@ -203,7 +204,7 @@ def compare_rows(
             out.excluded.add(item_id)
             if entry[2] and not tomb:
                 message = (
-                    f"{_cap(what(entry))} that you deleted is back in the file (an old copy "
+                    f"{sentence(what(entry))} that you deleted is back in the file (an old copy "
                     "of it was put back); it stays deleted."
                 )
                 kind = "resurrected"
@@ -214,9 +215,7 @@ def compare_rows(
                 )
                 kind = "replayed"
             else:
-                message = (
-                    f"{_cap(what(entry))} is not the version this journal recorded; it is not used."
-                )
+                message = f"{sentence(what(entry))} is not the version this journal recorded; it is not used."
                 kind = "replayed"
             out.problems.append(Problem(kind, message, item_id))
     for item_id, entry in expected.items():
@@ -225,6 +224,6 @@ def compare_rows(
         if entry[2]:
             continue  # a tombstone row gone: nothing readable is lost
         out.problems.append(
-            Problem("missing", f"{_cap(what(entry))} is missing from the file.", item_id)
+            Problem("missing", f"{sentence(what(entry))} is missing from the file.", item_id)
         )
     return out

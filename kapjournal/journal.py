@@ -38,8 +38,8 @@ from kapjournal.integrity import (
     Problem,
     bucket_of,
     compare_rows,
-    _cap,
     parse_bucket,
+    sentence,
     what,
 )
 from kapjournal.localstate import Marks, device_id
@@ -1015,7 +1015,7 @@ class Journal:
                 found.append(
                     Problem(
                         "damaged",
-                        f"{_cap(what(self._ledger.get(item_id)))} fails its integrity "
+                        f"{sentence(what(self._ledger.get(item_id)))} fails its integrity "
                         "check (damaged on disk or tampered with).",
                         item_id,
                     )

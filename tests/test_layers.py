@@ -27,3 +27,51 @@ def test_nothing_happens_at_import_time(tmp_path: Path) -> None:
     env = {"KAPJOURNAL_HOME": str(tmp_path / "never"), "PATH": "/usr/bin:/bin"}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_schema_models_and_the_checked_shape_agree(tmp_path: Path) -> None:
+    """SQLModel defines the schema; the hot path checks files against store.SHAPE: same thing."""
+    from kapjournal.store import SHAPE, schema
+
+    for table in schema.TABLES:
+        expected = SHAPE[2][table.name]
+        found = tuple(
+            (
+                c.name,
+                c.type.compile(dialect=_sqlite()).upper(),
+                int(not c.nullable),
+                int(c.primary_key),
+            )
+            for c in table.columns
+        )
+        assert found == expected, table.name
+    assert {t.name for t in schema.TABLES} == set(SHAPE[2])
+
+
+def _sqlite() -> object:
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.dialect()
+
+
+def test_reading_and_writing_a_journal_never_imports_sqlalchemy(tmp_path: Path) -> None:
+    code = (
+        "import sys; from pathlib import Path; "
+        "from kapjournal.journal import Journal, KdfCost; "
+        "from kapjournal.records import Reflection; "
+        "p = Path(sys.argv[1]); "
+        "assert 'sqlalchemy' not in sys.modules and 'sqlmodel' not in sys.modules; "
+        "j = Journal.unlock(p, 'correct horse battery staple'); j.add(Reflection, body='x'); "
+        "j.load(); j.check(); j.lock(); "
+        "assert 'sqlalchemy' not in sys.modules, 'sqlalchemy imported'"
+    )
+    from kapjournal.journal import Journal
+    from tests.conftest import FAST_KDF, PASSPHRASE
+
+    path = tmp_path / "j.kapj"
+    Journal.create(path, PASSPHRASE, kdf=FAST_KDF)[0].lock()
+    env = {"KAPJOURNAL_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
