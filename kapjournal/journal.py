@@ -12,9 +12,9 @@ import base64
 import dataclasses
 import gc
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -61,7 +61,10 @@ if TYPE_CHECKING:
 
 R = TypeVar("R", bound=Record)
 PENDING_RECOVERY = "pending-recovery"
+CAPTURE_MAX_BYTES = 256 * 1024
+MAX_TAGS = 20
 CAPTURE_KEY = "capture"
+CAPTURE_PREVIOUS = "capture-previous"
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ class Journal:
         self._by_kind: dict[str, list[Record]] = {}
         self._search_text: dict[str, str] = {}
         self._data_version = 0
+        self.arrived = 0  # entries written without the passphrase, taken in at the last load
         self.version = 0  # goes up on every change, so screens know when to redraw
 
     @property
@@ -186,12 +190,13 @@ class Journal:
         passphrase: str,
         *,
         clock: Clock | None = None,
-        readonly: bool = False,
+        readonly: bool | None = False,
     ) -> Journal:
         """Open with the passphrase (runs the KDF once) and check the file is whole.
 
         Records are decrypted on first use or ``load()``. A format-1 journal opened for writing
-        is upgraded to format 2 here, in one transaction.
+        is upgraded to format 2 here, in one transaction. ``readonly=None``: for writing where the
+        file can be written, else read-only.
         """
         st = store.Store.open(path, readonly=readonly)
         try:
@@ -201,7 +206,7 @@ class Journal:
             )
             journal = cls(st, clock)
             journal._install(dek, slot.kid, key, params)
-            if st.meta.fmt == 1 and not readonly:
+            if st.meta.fmt == 1 and not st.readonly:
                 journal._migrate()
             journal._verify()
         except BaseException:
@@ -450,6 +455,8 @@ class Journal:
         self._damaged = damaged
         self._data_version = self._store.data_version()
         self.version += 1
+        if self.format == 2 and not self._store.readonly and not self._rolled_back:
+            self._take_in_captures()
 
     @property
     def damaged(self) -> list[str]:
@@ -655,8 +662,15 @@ class Journal:
             )
         return sealer
 
-    def _commit(self, versions: list[tuple[str, int, dict[str, Any] | None, str, str]]) -> None:
-        """Seal each (id, tomb, record dict, kind, day) as a new version; head and ledger follow."""
+    def _commit(
+        self,
+        versions: list[tuple[str, int, dict[str, Any] | None, str, str]],
+        after: Callable[[store.Writer], None] | None = None,
+    ) -> None:
+        """Seal each (id, tomb, record dict, kind, day) as a new version; head and ledger follow.
+
+        ``after`` runs in the same transaction (taking in captures deletes them there).
+        """
         sealer = self._writable()
         dev = self._device
         with self._store.write() as w:
@@ -694,6 +708,8 @@ class Journal:
             w.put_items(rows)
             w.put_buckets(buckets)
             w.put_head(sealer.kid, sealer.seal_meta("head", "head", 0, head.to_bytes()))
+            if after is not None:
+                after(w)
         self._head = head
         self._marks.record(head.vv, dev, ctr)
         self._data_version = self._store.data_version()
@@ -839,6 +855,10 @@ class Journal:
         public key, so the recovery key is not needed), the ledger and secrets are sealed again,
         and a new capture key pair is made. Items are not touched: cost does not grow with them.
         """
+        if self._records is None:
+            self.load()  # takes in what was written while locked, under the key about to change
+        else:
+            self._take_in_captures()
         sealer = self._writable()
         vault_id = self.vault_id
         old_kid, old_dek = sealer.kid, self._deks[sealer.kid]
@@ -857,6 +877,10 @@ class Journal:
             pslot = vault.passphrase_slot(slot_key, params, new_dek, vault_id, new_kid)
             rslot = vault.recovery_slot(pub, new_dek, vault_id, new_kid)
             cpriv, cpub = vault.new_keypair()
+            # The capture key of a moment ago is kept one more turn: an entry written while
+            # this runs, sealed to it, is still taken in.
+            found = self._store.secrets().get(CAPTURE_KEY)
+            previous = sealer.open_meta("secret", CAPTURE_KEY, 0, *found) if found else None
             w.put_ring(store.RingRow(old_kid, new_kid, nonce, wrapped))
             w.put_slot(_slot_row(pslot))
             w.put_slot(_slot_row(rslot))
@@ -865,6 +889,10 @@ class Journal:
                 CAPTURE_KEY, new_kid, new_sealer.seal_meta("secret", CAPTURE_KEY, 0, cpriv)
             )
             secrets = [CAPTURE_KEY]
+            if previous is not None:
+                sealed = new_sealer.seal_meta("secret", CAPTURE_PREVIOUS, 0, previous)
+                w.put_secret(CAPTURE_PREVIOUS, new_kid, sealed)
+                secrets.append(CAPTURE_PREVIOUS)
             if pending:
                 sealed = new_sealer.seal_meta("secret", PENDING_RECOVERY, 0, pending.encode())
                 w.put_secret(PENDING_RECOVERY, new_kid, sealed)
@@ -996,6 +1024,142 @@ class Journal:
         else:
             backup.unlink(missing_ok=True)
 
+    # --- writing without the passphrase ------------------------------------------------------------
+
+    @staticmethod
+    def capture(
+        path: Path,
+        text: str,
+        *,
+        tags: Sequence[str] = (),
+        session: int | None = None,
+        clock: Clock | None = None,
+        capture_id: str | None = None,
+    ) -> str:
+        """Seal ``text`` to the journal's public key, without the passphrase; nothing is read.
+
+        The entry becomes a private reflection at the next unlock. Passing the same
+        ``capture_id`` again replaces it (the app's editor saves as the patient writes).
+        """
+        if not text.strip():
+            raise RecordError("there is nothing to keep: the text is empty")
+        if len(text.encode("utf-8", "surrogatepass")) > CAPTURE_MAX_BYTES:
+            raise RecordError("that is too long to keep without unlocking; unlock to write it")
+        now = (clock or system_clock)()
+        cid = capture_id or str(uuid.uuid4())
+        plain = orjson.dumps(
+            {
+                "created": now.isoformat(),
+                "body": text,
+                "tags": [t for t in tags if t][:MAX_TAGS],
+                "session": session,
+            }
+        )
+
+        def seal(meta: store.Meta) -> tuple[str, bytes]:
+            try:
+                pub = base64.b64decode(meta.capture_pub, validate=True)
+            except ValueError:
+                pub = b""
+            if len(pub) != 32:
+                raise JournalError(
+                    "this journal cannot take entries without its passphrase yet; unlock it once"
+                )
+            pinned = Marks.load(meta.vault_id).capture_pub
+            if pinned and pinned != meta.capture_pub:
+                raise JournalError(
+                    "the journal's key for writing without the passphrase is not the one this "
+                    "computer knows, so nothing was written (the file may have been changed). "
+                    "Unlock it once with your passphrase to check it."
+                )
+            return cid, vault.seal_capture(pub, meta.vault_id, cid, plain)
+
+        store.append_capture(path, seal)
+        return cid
+
+    def _take_in_captures(self) -> None:
+        """Entries written while locked become private reflections, each exactly once."""
+        rows = self._store.captures()
+        self.arrived = 0
+        if not rows:
+            return
+        sealer = self._need_sealer()
+        secrets = self._store.secrets()
+        keys = [
+            raw[:32]
+            for name in (CAPTURE_KEY, CAPTURE_PREVIOUS)
+            if (found := secrets.get(name))
+            and (raw := sealer.open_meta("secret", name, 0, *found)) is not None
+        ]
+        now = self.clock()
+        made: list[Reflection] = []
+        bad = 0
+        for cid, payload in rows:
+            plain = None
+            if len(payload) <= 2 * CAPTURE_MAX_BYTES and _is_uuid(cid):
+                for key in keys:
+                    if (plain := vault.open_capture(key, self.vault_id, cid, payload)) is not None:
+                        break
+            reflection = self._captured(cid, plain, now) if plain is not None else None
+            if reflection is None:
+                bad += 1
+            else:
+                made.append(reflection)
+        if made:
+            ids = [r.id for r in made]
+            self._commit([_version_of(r) for r in made], after=lambda w: w.delete_captures(ids))
+            self._store.checkpoint()
+            for reflection in made:
+                self._remember(reflection)
+        self.arrived = len(made)
+        if bad:
+            self.problems.append(
+                Problem(
+                    "capture",
+                    f"{bad} entr{'y' if bad == 1 else 'ies'} written without the passphrase could "
+                    "not be opened (written for another journal, or damaged); set aside, not shown.",
+                )
+            )
+
+    def _captured(self, cid: str, plain: bytes, now: datetime) -> Reflection | None:
+        try:
+            data = orjson.loads(plain)
+            body = data["body"]
+            created = datetime.fromisoformat(data["created"])
+            tags = tuple(str(t)[:60] for t in data.get("tags", ())[:MAX_TAGS])
+            number = data.get("session")
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+            return None
+        if not isinstance(body, str) or not body.strip():
+            return None
+        if created.tzinfo is None or not now - timedelta(days=3650) <= created <= now + timedelta(
+            days=1
+        ):
+            created = now  # a hostile or broken time is not trusted
+        session = None
+        if isinstance(number, int) and not isinstance(number, bool):
+            session = self.session_by_number(number)
+        if session is None:
+            recent = [
+                s for s in self.sessions() if created - timedelta(hours=24) <= s.when <= created
+            ]
+            session = recent[-1] if recent else None
+        try:
+            return Reflection(
+                id=cid,
+                created=created,
+                updated=now,
+                exercise_id="capture",
+                session_id=session.id if session else None,
+                title="Written before unlocking",
+                answers=(body, "", ""),
+                tags=tags,
+                share=False,
+                source="capture",
+            )
+        except RecordError:
+            return None
+
     # --- maintenance -----------------------------------------------------------------------
 
     def check(self) -> list[Problem]:
@@ -1080,6 +1244,13 @@ def _day(record: Record) -> str:
         return record.at.date().isoformat()
     except (AttributeError, ValueError, OverflowError):
         return ""
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
 
 
 def _free_name(path: Path) -> Path:

@@ -575,3 +575,36 @@ def digest_term(key: bytes, item_id: str, dev: str, ctr: int, tomb: int) -> int:
 
 
 DIGEST_MOD = 1 << 256
+
+
+# --- capture: anyone may add, only the passphrase reads --------------------------------------------
+
+CAPTURE_INFO = b"kapjournal/v2/capture"
+
+
+def _capture_aad(vault_id: str, capture_id: str) -> bytes:
+    return canonical(
+        {"app": "kapjournal", "fmt": FORMAT, "vault": vault_id, "part": "capture", "id": capture_id}
+    )
+
+
+def seal_capture(pub: bytes, vault_id: str, capture_id: str, plaintext: bytes) -> bytes:
+    """``0x02 ‖ ephemeral public key (32) ‖ nonce (12) ‖ AES-256-GCM``, sealed to the journal's
+    capture key and bound to this journal and row; padded like every item."""
+    epk, nonce, sealed = seal_to(
+        pub, pad(plaintext), CAPTURE_INFO, _capture_aad(vault_id, capture_id)
+    )
+    return bytes([BLOB_V2]) + epk + nonce + sealed
+
+
+def open_capture(priv: bytes, vault_id: str, capture_id: str, blob: bytes) -> bytes | None:
+    if len(blob) < 1 + 32 + NONCE_BYTES + TAG_BYTES or blob[0] != BLOB_V2:
+        return None
+    return open_from(
+        private_key(priv),
+        blob[1:33],
+        blob[33:45],
+        blob[45:],
+        CAPTURE_INFO,
+        _capture_aad(vault_id, capture_id),
+    )

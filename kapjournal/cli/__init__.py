@@ -24,6 +24,7 @@ COMMANDS = {
     "passwd": "keys:passwd",
     "recover": "keys:recover",
     "recovery-key": "keys:recovery_key",
+    "capture": "capture:capture",
     "check": "keys:check",
     "backup": "keys:backup",
     "write": "entries:write",

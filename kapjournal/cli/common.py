@@ -66,8 +66,12 @@ class Ctx:
         return new
 
     @contextmanager
-    def open(self, *, readonly: bool = False, warn: bool = True) -> Iterator[Journal]:
-        """The journal, unlocked; what is wrong with it is said on stderr, one line each."""
+    def open(self, *, readonly: bool | None = False, warn: bool = True) -> Iterator[Journal]:
+        """The journal, unlocked; what is wrong with it is said on stderr, one line each.
+
+        Reading commands pass ``readonly=None``: read-write where possible (so entries written
+        while locked are taken in), read-only on read-only media.
+        """
         from kapjournal.journal import Journal
 
         journal = Journal.unlock(self.journal_path, self.passphrase(), readonly=readonly)

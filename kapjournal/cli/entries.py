@@ -188,7 +188,7 @@ def session_add(
 @friendly
 def session_list(c: Ctx) -> None:
     """List sessions, oldest first."""
-    with c.open() as journal:
+    with c.open(readonly=None) as journal:
         for s in journal.sessions():
             click.echo(
                 f"{s.number:>3}  {s.when:%Y-%m-%d}  {ROUTE_LABELS[s.route]:<20} {clean(s.intention)[:40]}"
@@ -232,7 +232,7 @@ def _summary_line(record: Record) -> str:
 def list_(c: Ctx, kind: str | None, since: str | None, as_json: bool) -> None:
     """List what is in the journal, newest first."""
     start = parse_when(since, datetime.min) if since else None
-    with c.open() as journal:
+    with c.open(readonly=None) as journal:
         items = [
             r
             for r in journal.timeline()
@@ -260,7 +260,7 @@ def search(c: Ctx, query: str, as_json: bool) -> None:
     """Find records holding every word of QUERY ('-' reads it from standard input)."""
     if query == "-":
         query = sys.stdin.readline().strip()
-    with c.open() as journal:
+    with c.open(readonly=None) as journal:
         _print_records(journal.search(query), as_json)
 
 
@@ -272,7 +272,7 @@ def plan(c: Ctx) -> None:
     from kapjournal.exercises import load_packs
 
     catalog = load_packs(prompt_dirs(c))
-    with c.open() as journal:
+    with c.open(readonly=None) as journal:
         the_plan = journal.plan(catalog)
     due, coming = the_plan.due_today(), the_plan.coming()
     if the_plan.small_step is not None:

@@ -305,9 +305,15 @@ class Store:
         return cls(path, conn, meta, readonly=False)
 
     @classmethod
-    def open(cls, path: Path, *, readonly: bool = False) -> Store:
-        """Check the file's type, header and shape read-only, then open it (never creating it)."""
+    def open(cls, path: Path, *, readonly: bool | None = False) -> Store:
+        """Check the file's type, header and shape read-only, then open it (never creating it).
+
+        ``readonly=None`` opens for writing where the file can be written, else read-only (a
+        read-only mount, a folder or file without write permission): reading never needs it.
+        """
         check_regular_file(path)
+        if readonly is None:
+            readonly = not writable(path)
         header = _read_header(path)
         if len(header) < 100 or header[:16] != b"SQLite format 3\x00":
             raise NotAJournal(f"{path} is not a kapjournal journal")
@@ -598,20 +604,32 @@ class Writer:
         self._conn.execute("DELETE FROM secret WHERE name = ?", (name,))
 
     def put_capture(self, capture_id: str, payload: bytes) -> None:
-        self._conn.execute("INSERT INTO capture (id, payload) VALUES (?, ?)", (capture_id, payload))
+        self._conn.execute(
+            "INSERT OR REPLACE INTO capture (id, payload) VALUES (?, ?)", (capture_id, payload)
+        )
 
     def delete_captures(self, ids: Sequence[str]) -> None:
         self._conn.executemany("DELETE FROM capture WHERE id = ?", [(i,) for i in ids])
 
 
-def append_capture(path: Path, capture_id: str, payload: bytes) -> None:
-    """Add one sealed capture without reading anything else (``kapjournal capture``)."""
+def append_capture(path: Path, seal: Callable[[Meta], tuple[str, bytes]]) -> Meta:
+    """Add (or replace) one sealed capture without reading anything else (``kapjournal capture``).
+
+    The journal's public key is read inside the write transaction, so a key change in another
+    process can never leave a capture sealed to a key that was just replaced.
+    """
     store = Store.open(path)
     try:
         if store.meta.fmt < 2:
-            raise JournalError("this journal is from an older version; unlock it once first")
+            raise JournalError(
+                "this journal is from an older version of kapjournal; unlock it once, then "
+                "writing without the passphrase works"
+            )
         with store.write() as w:
+            meta = _read_meta(w._conn, 2, path)
+            capture_id, payload = seal(meta)
             w.put_capture(capture_id, payload)
+        return meta
     finally:
         store.close()
 
@@ -636,6 +654,13 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     )
     conn.execute("PRAGMA trusted_schema=OFF")
     return conn
+
+
+def writable(path: Path) -> bool:
+    """Whether the journal and its folder can be written (its -wal and -shm live there)."""
+    if _on_readonly_mount(path):
+        return False
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
 def _on_readonly_mount(path: Path) -> bool:
