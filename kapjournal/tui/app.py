@@ -54,6 +54,7 @@ SCREENS: dict[str, str] = {
     "safety_plan": "help:SafetyPlanScreen",
     "recovery_key": "unlock:RecoveryKeyScreen",
     "older_copy": "unlock:OlderCopyScreen",
+    "capture": "capture:CaptureScreen",
 }
 
 HIGH_CONTRAST = Theme(
@@ -254,6 +255,13 @@ class KapJournalApp(App[None]):
             )
         if self.journal is not None:
             self._say_problems(self.journal)
+            if self.journal.arrived:
+                n = self.journal.arrived
+                self.notify(
+                    f"{n} entr{'y' if n == 1 else 'ies'} you wrote without unlocking "
+                    f"{'is' if n == 1 else 'are'} now in your journal, private.",
+                    title="Welcome back",
+                )
 
     def _say_problems(self, journal: Journal) -> None:
         """What is wrong with the file, once per unlock; an older copy asks before any save."""
@@ -324,7 +332,7 @@ class KapJournalApp(App[None]):
 
     def open(self, name: str, **kwargs: Any) -> None:
         """Open a journal screen by name (see SCREENS)."""
-        if self.journal is None and name != "help":
+        if self.journal is None and name not in ("help", "capture"):
             return
         self.push_screen(screen_class(name)(**kwargs))
 
@@ -346,8 +354,15 @@ class KapJournalApp(App[None]):
     def _journal_screens(self) -> list[JournalMixin]:
         return [s for s in self.screen_stack if isinstance(s, JournalMixin)]
 
+    def _keep_captures(self) -> None:
+        """Words written without unlocking are sealed before the app stops or locks."""
+        for screen in self.screen_stack:
+            if type(screen).__name__ == "CaptureScreen":
+                screen.before_lock()  # type: ignore[attr-defined]
+
     def save_drafts(self, failure: str) -> bool:
         """Every open screen saves its unsaved words (encrypted); False, and a message, if one can't."""
+        self._keep_captures()
         for screen in self._journal_screens():
             try:
                 screen.before_lock()
@@ -433,6 +448,8 @@ class KapJournalApp(App[None]):
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error: save every draft we can before Textual stops the app."""
+        with contextlib.suppress(Exception):
+            self._keep_captures()
         if self.journal is not None and not self.journal.locked:
             for screen in self._journal_screens():
                 with contextlib.suppress(Exception):  # save what we can, screen by screen
@@ -456,6 +473,7 @@ class KapJournalApp(App[None]):
     # --- stopping ----------------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
+        self._keep_captures()
         if self.journal is not None and not self.save_drafts(
             "Could not save a draft; not quitting"
         ):

@@ -50,7 +50,13 @@ class CenteredBox(Screen[None]):
 class UnlockScreen(CenteredBox):
     """The passphrase box. The KDF runs in a worker; the spinner shows it is working."""
 
-    BINDINGS = [Binding("escape", "app.quit", "Quit")]
+    BINDINGS = [
+        Binding("escape", "app.quit", "Quit"),
+        Binding("ctrl+n", "write_locked", "write without unlocking"),
+    ]
+
+    def action_write_locked(self) -> None:
+        self.app.open("capture")  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="box"):
@@ -66,6 +72,11 @@ class UnlockScreen(CenteredBox):
             yield Static(
                 "Forgot it? Run 'kapjournal recover' in a terminal with your recovery key.",
                 classes="muted",
+            )
+            yield Static(
+                "Too soon after a session to type it? ctrl+n writes without unlocking.",
+                classes="muted",
+                id="write-locked-hint",
             )
         yield Footer()
 
