@@ -103,10 +103,14 @@ SHAPE: dict[int, dict[str, tuple[tuple[str, str, int, int], ...]]] = {
         "capture": (("id", _V, 1, 1), ("payload", "BLOB", 1, 0)),
     },
 }
-# Tables whose primary key is text get an automatic unique index; nothing else may exist.
+# Tables whose primary key is text get an automatic unique index; other indexes: exactly these.
 _TEXT_KEYS = {
     1: {"keyslot", "item"},
     2: {"keyslot", "keyring", "item", "secret", "capture"},
+}
+INDEXES: dict[int, dict[str, tuple[str, tuple[str, ...]]]] = {
+    1: {},
+    2: {"item_dot": ("item", ("id", "dev", "ctr", "tomb"))},
 }
 
 
@@ -221,10 +225,15 @@ def _shape_problem(conn: sqlite3.Connection) -> tuple[int | None, str | None]:
         for kind, name, tbl in others:
             if kind in ("trigger", "view"):
                 return None, f"it holds a {kind}, which a kapjournal journal never has"
-            if not (kind == "index" and name == f"sqlite_autoindex_{tbl}_1"):
+            if kind != "index":
+                return None, "it holds something a kapjournal journal never has"
+            if name == f"sqlite_autoindex_{tbl}_1" and tbl in _TEXT_KEYS[fmt]:
+                continue
+            wanted = INDEXES[fmt].get(name)
+            if wanted is None or wanted[0] != tbl or _index_columns(conn, name) != wanted[1]:
                 return None, "it holds an index a kapjournal journal never has"
-            if tbl not in _TEXT_KEYS[fmt]:
-                return None, "it holds an index a kapjournal journal never has"
+        if not set(INDEXES[fmt]) <= {n for k, n, _t in others if k == "index"}:
+            return None, "an index of the journal is missing"
         for name, columns in shape.items():
             sql = (tables[name] or "").upper()
             if not sql.startswith("CREATE TABLE") or "VIRTUAL" in sql:
@@ -237,6 +246,14 @@ def _shape_problem(conn: sqlite3.Connection) -> tuple[int | None, str | None]:
     if "vault_meta" in tables or "item" in tables:
         return None, "its tables are not the ones a kapjournal journal has"
     return None, "it is not a kapjournal journal"
+
+
+def _index_columns(conn: sqlite3.Connection, name: str) -> tuple[str, ...]:
+    """An index's plain columns; an expression or a partial index does not pass."""
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,)).fetchone()[0] or ""
+    if " WHERE " in sql.upper():
+        return ()
+    return tuple(str(r[2]) for r in conn.execute(f'PRAGMA index_info("{name}")').fetchall())
 
 
 def _configure(conn: sqlite3.Connection, *, readonly: bool) -> None:
