@@ -209,14 +209,21 @@ class Settings(Record):
 
 @dataclass(frozen=True, slots=True, repr=False)
 class ShareLog(Record):
-    """One export the patient made: when, what range, in which format, for whom, which items."""
+    """One export the patient made: when, what range, in which format, for whom, how much.
+
+    ``counts`` says how many records of each kind went out and ``digest`` (SHA-256 of their ids
+    and versions) lets two exports be compared, without the log holding every record's id.
+    ``item_ids`` is only in logs written before that; they still load, and it stays empty now.
+    """
 
     since: date | None = None
     until: date | None = None
     format: str = "md"
     include: str = "shared"
     recipient: str = ""  # age recipient, "passphrase", or "none"
-    item_ids: tuple[str, ...] = ()
+    item_ids: tuple[str, ...] = ()  # old logs only
+    counts: dict[str, int] = dataclasses.field(default_factory=dict)
+    digest: str = ""
 
     kind: ClassVar[str] = "share_log"
 
