@@ -6,9 +6,11 @@ What goes in, and why:
 - each questionnaire as a ``QuestionnaireResponse`` (LOINC panel as its canonical, LOINC item codes
   as link ids and LOINC answer codes where LOINC has them), with its total score as an
   ``Observation`` (LOINC total code) derived from it; PHQ-9 question 9 answered above 0 also gets
-  its own ``Observation`` (LOINC 44260-8) so a receiving system can alert on it. PCL-5's item
-  codes are used only once they are in ``measures`` (checked against LOINC's panel 101697-1);
-  until then its response names no LOINC questionnaire, since its link ids would not match it;
+  its own ``Observation`` (LOINC 44260-8) so a receiving system can alert on it. PCL-5 has no
+  item codes in ``measures`` yet (LOINC's panel 101697-1 could not be checked item by item), so
+  its response does not claim LOINC's questionnaire with link ids of ours: it points at a
+  contained ``Questionnaire`` coded as the LOINC panel, whose items carry the LOINC codes that
+  were checked (:data:`PCL5_ITEM_CODES`) and our own link ids otherwise;
 - mood check-ins as ``Observation``s with a text-only code, since no validated code fits a 0-10
   self-rating, saying so;
 - sessions, shared reflections, committed actions and talking points as narrative
@@ -71,6 +73,16 @@ LOINC_DISPLAY = {
     "101698-9": "PTSD PCL-5 score [PCL-5]",
     "44260-8": "Thoughts that you would be better off dead, or of hurting yourself in some way "
     "in last 2 weeks [Reported.PHQ]",
+}
+
+
+PCL5_PANEL_DISPLAY = "Post traumatic stress disorder checklist - civilian version DSM-5 [PCL-5]"
+# PCL-5 items whose LOINC code and name were checked (item number: code, LOINC display). The rest
+# are left uncoded rather than guessed; measures.PCL5.loinc_items, once filled, replaces this.
+PCL5_ITEM_CODES: dict[int, tuple[str, str]] = {
+    9: ("101699-7", "Having strong negative beliefs about yourself, others, or the world [PCL-5]"),
+    16: ("101702-9", "Taking too many risks or doing things that could cause you harm [PCL-5]"),
+    17: ("101715-1", "Being superalert or watchful or on guard [PCL-5]"),
 }
 
 
@@ -164,6 +176,9 @@ def _assessment(a: AssessmentItem) -> list[dict[str, Any]]:
     }
     if coded:
         response["questionnaire"] = f"{LOINC}/q/{inst.loinc_panel}"
+    else:
+        response["contained"] = [_questionnaire(inst)]
+        response["questionnaire"] = f"#{inst.id}"
     response |= {"status": "completed", "authored": a.when, "item": items}
     derived = [_ref(qr_id)]
     change = f" Against the score before: {change_words(a.change)}." if a.change is not None else ""
@@ -202,6 +217,32 @@ def _assessment(a: AssessmentItem) -> list[dict[str, Any]]:
             )
         )
     return out
+
+
+def _questionnaire(inst: measures.Instrument) -> dict[str, Any]:
+    """The questionnaire a response without LOINC link ids answers: coded where it was checked."""
+    items = []
+    for number, text in enumerate(inst.items, start=1):
+        item: dict[str, Any] = {"linkId": f"{inst.id}-{number}", "text": text, "type": "integer"}
+        if inst.id == "pcl5" and number in PCL5_ITEM_CODES:
+            code, display = PCL5_ITEM_CODES[number]
+            item["code"] = [{"system": LOINC, "code": code, "display": display}]
+        items.append(item)
+    items.append({"linkId": f"{inst.id}-total", "text": "Total score", "type": "integer"})
+    coding = {"system": LOINC, "code": inst.loinc_panel}
+    if inst.id == "pcl5":
+        coding["display"] = PCL5_PANEL_DISPLAY
+    return {
+        "resourceType": "Questionnaire",
+        "id": inst.id,
+        "status": "active",
+        "title": inst.title,
+        "description": "Each item answered "
+        + ", ".join(f"{o.value} ({o.label})" for o in inst.options)
+        + ".",
+        "code": [coding],
+        "item": items,
+    }
 
 
 def _narrative(r: ReflectionItem, what: str, include: str) -> dict[str, Any]:
