@@ -279,3 +279,19 @@ def test_week_columns_are_labelled() -> None:
     md = render_markdown(summarise(sample()))
     assert "| Week before | Same day | Day +1 | Day +3 | Day +7 |" in md
     assert timedelta(days=29) == (UNTIL - SINCE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("ab \n\r\t\x1b[31m\x07\x00\x7f\x85\u202e\u2066é")),
+        max_size=30,
+    )
+)
+def test_clean_fast_path_changes_nothing(text: str) -> None:
+    from kapjournal.summary import model
+
+    slow = model._UNSAFE.sub(
+        "", model._ANSI.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    )
+    assert model.clean(text) == slow.strip()

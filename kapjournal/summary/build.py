@@ -124,6 +124,7 @@ def build_summary(
     commitments = _commitments(chosen, commitment_steps, followups, tz)
     windows = _MoodWindows(checkins, tz)
     drawn: dict[str, Record] = {r.id: r for group in (s_in, c_in, a_in, chosen) for r in group}
+    threads = [r for r in chosen if r.exercise_id in intentions or r.exercise_id in reviews]
     rows = []
     for s in s_in:
         index = next(i for i, x in enumerate(all_sessions) if x.id == s.id)
@@ -132,7 +133,7 @@ def build_summary(
         row = _session_row(s, texts, include == "all", tz, windows, drawn)
         rows.append(
             _thread(
-                row, s, earlier, later, chosen, commitments, intentions, reviews, history, drawn
+                row, s, earlier, later, threads, commitments, intentions, reviews, history, drawn
             )
         )
     counts = Counter(r.kind for r in drawn.values())
@@ -201,7 +202,7 @@ def _reflection_item(
         when=r.created.isoformat(),
         day=trends.day_of(r.created, tz),
         title=clean(r.title),
-        text=clean(r.text),
+        text="\n\n".join(answer for _question, answer in parts),
         tags=tuple(t for t in (clean(t) for t in r.tags) if t),
         shared=r.share,
         session_number=number,

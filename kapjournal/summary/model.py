@@ -49,8 +49,15 @@ _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+_ANY_UNSAFE = re.compile(
+    r"[\r\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
 def clean(text: str) -> str:
     """Patient text without ANSI sequences, control characters or bidi overrides; keeps \\n, \\t."""
+    if _ANY_UNSAFE.search(text) is None:  # the usual case: one scan, no copies
+        return text.strip()
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _UNSAFE.sub("", _ANSI.sub("", text)).strip()
 
