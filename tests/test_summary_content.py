@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from kapjournal.exercises import builtin_prompt_dirs, load_packs
+from kapjournal.records import CheckIn
 from kapjournal.summary import build_summary, render, render_html, render_markdown
 from kapjournal.summary.build import questions_from
 from kapjournal.summary.markdown import md_inline
@@ -295,3 +296,16 @@ def test_clean_fast_path_changes_nothing(text: str) -> None:
         "", model._ANSI.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     )
     assert model.clean(text) == slow.strip()
+
+
+def test_an_after_session_check_in_counts_as_same_day_even_if_logged_early() -> None:
+    d = Data()
+    s = d.session(3, hours=6)  # entered as 15:00
+    d.checkin(3, mood=2)  # 09:00, before the session began
+    d.checkins.append(
+        CheckIn(id="after", created=d.sessions[0].when.replace(hour=12), updated=s.when, mood=8,
+                context="after-session", session_id=s.id)
+    )  # fmt: skip
+    (row,) = summarise(d).sessions
+    assert (row.before.mean, row.before.count) == (2.0, 1)
+    assert (row.same_day.mean, row.same_day.count) == (8.0, 1)

@@ -425,8 +425,16 @@ class _MoodWindows:
     def around(self, s: DosingSession, used: dict[str, Record]) -> dict[str, MoodWindow]:
         day = trends.day_of(s.when, self.tz)
         today = self.by_day.get(day, [])
-        earlier = [c for c in today if c.created < s.when]
-        later = [c for c in today if c.created >= s.when]
+        # A check-in the patient filed as "after this session" counts as after it, even if the
+        # session's time was entered later than the check-in's (a session logged from memory).
+        after = [
+            c
+            for c in today
+            if c.created >= s.when or (c.session_id == s.id and c.context == "after-session")
+        ]
+        later_ids = {c.id for c in after}
+        earlier = [c for c in today if c.id not in later_ids]
+        later = after
         means, count = [], 0
         for offset in range(WEEK, 0, -1):
             found = self.by_day.get(day - timedelta(days=offset), [])
