@@ -82,12 +82,13 @@ def _fingerprint(prefix: str, raw: dict[str, Any]) -> str:
 
 def _fingerprints(prefix: str, raw: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     """The entry's fingerprint with its tags in sorted order, and the older one (as given)."""
-    legacy = _fingerprint(prefix, raw)
     tags = raw.get("tags")
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        return legacy, ()
-    current = _fingerprint(prefix, {**raw, "tags": sorted(tags)})
-    return current, (legacy,) if legacy != current else ()
+        return _fingerprint(prefix, raw), ()
+    ordered = sorted(tags)
+    if ordered == tags:  # already in order: the old fingerprint is the same
+        return _fingerprint(prefix, raw), ()
+    return _fingerprint(prefix, {**raw, "tags": ordered}), (_fingerprint(prefix, raw),)
 
 
 def _tags(raw: Any, where: str) -> tuple[str, ...]:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
-import time
-import zipfile
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -15,7 +12,6 @@ from click.testing import CliRunner
 from kapjournal import importers
 from kapjournal.cli import cli
 from kapjournal.journal import Journal
-from kapjournal.records import Reflection
 from tests.conftest import FAST_KDF, PASSPHRASE
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -125,7 +121,7 @@ def test_cli_import(tmp_path: Path) -> None:
     assert code == 1 and "not a jrnl JSON export" in err
 
 
-def test_ten_thousand_entries_import_quickly(journal: Journal) -> None:
+def test_ten_thousand_entries_import(journal: Journal) -> None:
     entries = [
         {
             "title": f"Entry {i}.",
@@ -138,131 +134,5 @@ def test_ten_thousand_entries_import_quickly(journal: Journal) -> None:
         for i in range(10_000)
     ]
     data = json.dumps({"tags": {}, "entries": entries}).encode()
-    start = time.perf_counter()
     result = importers.import_entries(journal, importers.parse_jrnl(data, TZ))
-    elapsed = time.perf_counter() - start
-    assert result.added == 10_000
-    assert elapsed < 6  # the benchmark's target is 3 s; generous here for slow CI machines
-
-
-# --- fingerprints that ignore tag order -------------------------------------------------------
-
-
-def jrnl_export(tags: list[str]) -> bytes:
-    entry = {"title": "T.", "body": "b", "date": "2026-03-14", "time": "08:30", "tags": tags}
-    return json.dumps({"tags": {}, "entries": [entry]}).encode()
-
-
-def test_re_exports_with_tags_in_another_order_add_nothing(journal: Journal) -> None:
-    """jrnl writes an entry's tags in a different order on each export."""
-    first = importers.parse_jrnl(jrnl_export(["@a", "@b", "@c"]), TZ)
-    assert importers.import_entries(journal, first).added == 1
-    for order in (["@c", "@a", "@b"], ["@b", "@c", "@a"]):
-        again = importers.parse_jrnl(jrnl_export(order), TZ)
-        assert again[0].source == first[0].source
-        assert importers.import_entries(journal, again).added == 0
-    assert len(journal.reflections()) == 1
-    journal.lock()
-
-
-def test_entries_imported_with_the_old_fingerprint_are_not_imported_again(
-    journal: Journal,
-) -> None:
-    data = jrnl_export(["@b", "@a"])
-    (entry,) = importers.parse_jrnl(data, TZ)
-    old = json.loads(data)["entries"][0]
-    legacy = importers._fingerprint("jrnl", old)  # as sources were written before
-    assert entry.aliases == (legacy,) and entry.source != legacy
-    journal.add(Reflection, body="b", source=legacy)
-    assert importers.import_entries(journal, [entry]).added == 0
-    journal.lock()
-
-
-# --- Day One: attachments, zones, the .zip ---------------------------------------------------
-
-
-def dayone(entries: list[dict[str, object]]) -> bytes:
-    return json.dumps({"metadata": {"version": "1.0"}, "entries": entries}).encode()
-
-
-def test_dayone_photo_links_and_placeholders_become_a_note() -> None:
-    text = (
-        "# Beach\n\nThe light was gold.\n\n![](dayone-moment://4B2A1C3D)\n\nThen \ufffc again."
-        "\n![](dayone-moment:/video/9F8E7D)\n![](dayone-moment:/audio/1A2B)"
-    )
-    raw = {"creationDate": "2026-04-02T18:45:00Z", "timeZone": "Europe/London", "text": text,
-           "photos": [{"identifier": "4B2A1C3D"}]}  # fmt: skip
-    (entry,) = importers.parse_dayone(dayone([raw]))
-    assert entry.title == "Beach"
-    assert "dayone-moment" not in entry.body and "\ufffc" not in entry.body
-    assert entry.body == "The light was gold.\n\n[photo]\n\nThen [photo] again.\n[video]\n[audio]"
-
-
-@pytest.mark.parametrize("zone", [None, "Not/AZone", ""])
-def test_dayone_without_a_known_zone_keeps_local_time(zone: str | None) -> None:
-    raw: dict[str, object] = {"creationDate": "2026-04-02T18:45:00Z", "text": "x"}
-    if zone is not None:
-        raw["timeZone"] = zone
-    (entry,) = importers.parse_dayone(dayone([raw]), TZ)
-    assert entry.created.tzinfo == TZ and entry.created.hour == 19  # 18:45 UTC in +01:00
-    (local,) = importers.parse_dayone(dayone([raw]))
-    expected = datetime(2026, 4, 2, 18, 45, tzinfo=UTC).astimezone()
-    assert local.created.utcoffset() == expected.utcoffset()  # the machine's zone, not UTC
-
-
-def zip_of(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression) as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return out.getvalue()
-
-
-def test_a_dayone_zip_is_read_directly(tmp_path: Path) -> None:
-    data = zip_of(
-        {
-            "Journal.json": DAYONE.read_bytes(),
-            "Travel.json": dayone([{"creationDate": "2026-05-01T10:00:00Z", "text": "Rome"}]),
-            "photos/4B2A1C3D.jpeg": b"\xff\xd8 not really a jpeg",
-        }
-    )
-    entries = importers.parse("dayone-json", data)
-    assert sorted(e.body for e in entries) == [
-        "Rome",
-        "Saw a heron. Felt steady for the first time in weeks!",
-        "Woke early. Couldn't settle.",
-    ]
-    jpath = tmp_path / "j.kapj"
-    Journal.create(jpath, PASSPHRASE, kdf=FAST_KDF)[0].lock()
-    zipped = tmp_path / "export.zip"
-    zipped.write_bytes(data)
-    code, out, err = run(jpath, "import", "--format", "dayone-json", str(zipped))
-    assert code == 0 and "Imported 3 entries" in out, err
-
-
-@pytest.mark.parametrize(
-    ("members", "message"),
-    [
-        ({"../evil.json": b"{}"}, "leaves the archive"),
-        ({"/etc/evil.json": b"{}"}, "leaves the archive"),
-        ({"Journal.json": b'{"entries": []}' + b" " * 5_000_000}, "inflates far beyond"),
-        ({"photos/a.jpeg": b"x"}, "no Day One journal"),
-    ],
-)
-def test_hostile_zips_are_refused(tmp_path: Path, members: dict[str, bytes], message: str) -> None:
-    before = set(tmp_path.parent.iterdir())
-    with pytest.raises(importers.ImportFileError, match=message):
-        importers.parse("dayone-json", zip_of(members))
-    assert set(tmp_path.parent.iterdir()) == before  # nothing was extracted anywhere
-
-
-def test_zip_limits_hold_whatever_the_header_claims(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A member inflating past the budget is cut off while reading, not trusted by its size."""
-    monkeypatch.setattr(importers, "ZIP_MAX_JSON_BYTES", 1000)
-    data = zip_of(
-        {"Journal.json": dayone([{"creationDate": "2026-05-01T10:00:00Z", "text": "x" * 5000}])}
-    )
-    with pytest.raises(importers.ImportFileError, match="inflates far beyond"):
-        importers.parse("dayone-json", data)
-    with pytest.raises(importers.ImportFileError, match="damaged"):
-        importers.parse("dayone-json", b"PK\x03\x04 and then nonsense")
+    assert result.added == 10_000  # speed is measured by benchmarks/, never asserted here
