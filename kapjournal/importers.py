@@ -17,6 +17,7 @@ from datetime import UTC, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kapjournal import dates
 from kapjournal.errors import KapJournalError
 from kapjournal.records import Reflection
 
@@ -101,7 +102,7 @@ def parse_jrnl(data: bytes, tz: tzinfo | None = None) -> list[Entry]:
                 f"{where}: the date must look like 2020-01-31 and time like 09:00"
             ) from None
         naive = datetime.combine(day, at)
-        created = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
+        created = dates.imported(naive, tz, f"{where}: the date")
         tags = _tags(raw.get("tags"), where)
         if raw.get("starred") is True and "starred" not in tags:
             tags += ("starred",)
@@ -130,7 +131,9 @@ def parse_dayone(data: bytes, tz: tzinfo | None = None) -> list[Entry]:
             raise ImportFileError(f"{where}: creationDate must be an ISO date and time") from None
         if created.tzinfo is None:
             created = created.replace(tzinfo=UTC)
-        created = created.astimezone(_zone(raw.get("timeZone")) or tz or UTC)
+        created = dates.imported(
+            created, _zone(raw.get("timeZone")) or tz or UTC, f"{where}: the date"
+        )
         text = _DAYONE_ESCAPE.sub(r"\1", _text(raw, "text", where)).strip("\n")
         title = ""
         first, _, rest = text.partition("\n")

@@ -95,6 +95,7 @@ def summary_from(
         until=until,
         include=include,
         today=today,
+        tz=journal.clock().tzinfo,
         commitment_steps=steps,
         followups=follow,
     )

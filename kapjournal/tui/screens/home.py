@@ -230,9 +230,9 @@ class HomeScreen(JournalScreen):
         )
 
     def _show_mood(self, checkins: list[CheckIn], sessions: list[DosingSession]) -> None:
-        today = self.now().date()
+        today, zone = self.now().date(), self.now().tzinfo
         start = today - timedelta(days=SPARK_DAYS - 1)
-        series = trends.daily_series(checkins, start, today)
+        series = trends.daily_series(checkins, start, today, tz=zone)
         spark = self.query_one("#mood-sparkline", Static)
         markers = self.query_one("#mood-markers", Static)
         means = self.query_one("#mood-means", Static)
@@ -244,16 +244,16 @@ class HomeScreen(JournalScreen):
             )
             return
         spark.update(trends.sparkline(series.values))
-        positions = trends.session_positions(sessions, start, today)
+        positions = trends.session_positions(sessions, start, today, tz=zone)
         markers.update(trends.marker_line(positions, SPARK_DAYS))
         week = [v for v in series.values[-7:] if v is not None]
-        first = trends.change_since_first_week(checkins, today).first_week
+        first = trends.change_since_first_week(checkins, today, tz=zone).first_week
         parts = []
         if week:
             parts.append(f"7-day mean {sum(week) / len(week):.1f}")
         else:
             parts.append("no check-ins this week")
-        if first is not None and trends.change_since_first_week(checkins, today).last_week:
+        if first is not None and trends.change_since_first_week(checkins, today, tz=zone).last_week:
             parts.append(f"first week {first:.1f}")
         means.update(Content(" · ".join(parts)).stylize("$text-muted"))
 
