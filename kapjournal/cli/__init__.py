@@ -116,7 +116,9 @@ def main() -> None:
     try:
         cli.main(prog_name="kapjournal", standalone_mode=True)
     except KapJournalError as exc:
-        click.echo(f"kapjournal: {exc}", err=True)
+        from kapjournal.text import one_line
+
+        click.echo(f"kapjournal: {one_line(str(exc))}", err=True)
         sys.exit(1)
     except BrokenPipeError:  # the reader went away (kapjournal list | head): not an error
         sys.stderr.close()
