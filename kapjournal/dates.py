@@ -58,6 +58,15 @@ def check(value: date | datetime, what: str = "the date") -> None:
         raise DateError(f"{what} must be {BOUNDS}, not {shown.isoformat()}")
 
 
+def in_zone(moment: datetime, zone: tzinfo | None) -> datetime:
+    """``moment`` seen in ``zone``; as stored when moving it would fall off the calendar (a
+    year-1 time west of UTC, a year-9999 one east of it: only a damaged or very old record)."""
+    try:
+        return moment.astimezone(zone)
+    except (OverflowError, ValueError):
+        return moment
+
+
 # --- reading what was typed ----------------------------------------------------------------------
 
 

@@ -103,10 +103,7 @@ class Plan:
 
 def _day(moment: datetime, now: datetime) -> date:
     """The calendar day of a moment, in the patient's time zone (the clock's)."""
-    try:
-        return moment.astimezone(now.tzinfo).date()
-    except (OverflowError, ValueError):  # a stored moment at the very edge of the calendar
-        return moment.date()
+    return dates.in_zone(moment, now.tzinfo).date()
 
 
 def _long_date(day: date, today: date) -> str:

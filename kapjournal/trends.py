@@ -26,12 +26,7 @@ def day_of(moment: datetime, tz: tzinfo | None = None) -> date:
     """The calendar day a moment belongs to: in its own offset, or in ``tz`` when given."""
     if moment.tzinfo is None:
         raise ValueError("times must be timezone-aware")
-    if tz is None:
-        return moment.date()
-    try:
-        return moment.astimezone(tz).date()
-    except (OverflowError, ValueError):  # a stored moment at the very edge of the calendar
-        return moment.date()
+    return (dates.in_zone(moment, tz) if tz is not None else moment).date()
 
 
 def _mean(values: Iterable[float]) -> float | None:

@@ -274,9 +274,10 @@ def session_add(
 def session_list(c: Ctx) -> None:
     """List sessions, oldest first."""
     with c.open() as journal:
+        zone = journal.clock().tzinfo
         for s in journal.sessions():
             click.echo(
-                f"{s.number:>3}  {_day(s.when)}  {ROUTE_LABELS.get(s.route, '?'):<20} "
+                f"{s.number:>3}  {_day(s.when, zone)}  {ROUTE_LABELS.get(s.route, '?'):<20} "
                 f"{clean(s.intention, 40)}"
             )
 
@@ -341,18 +342,12 @@ def _since(text: str | None) -> date | None:
 
 
 def _on_or_after(record: Record, first: date, zone: tzinfo | None) -> bool:
-    try:
-        return record.at.astimezone(zone).date() >= first
-    except (OverflowError, ValueError):  # a stored date at the edge of the calendar
-        return record.at.date() >= first
+    return dates.in_zone(record.at, zone).date() >= first
 
 
 def _day(moment: datetime, zone: tzinfo | None = None, fmt: str = "%Y-%m-%d") -> str:
-    """A stored moment as a day in the patient's zone; as stored when it cannot be moved."""
-    try:
-        return moment.astimezone(zone).strftime(fmt)
-    except (OverflowError, ValueError):
-        return moment.strftime(fmt)
+    """A stored moment as a day in the patient's zone (as stored when it cannot be moved)."""
+    return dates.in_zone(moment, zone).strftime(fmt)
 
 
 # JSON escapes C0 controls itself; these it would leave raw (C1, DEL, bidi, line separators).
