@@ -264,6 +264,10 @@ def friendly(func: F) -> F:
             raise Fail(str(exc)) from None
         except OSError as exc:
             raise Fail(_os_message(exc)) from None
+        except (RecursionError, MemoryError):  # a file nested or sized to exhaust a parser
+            raise Fail(
+                "the input is too deeply nested or too big to read; nothing was saved"
+            ) from None
 
     return wrapper  # type: ignore[return-value]
 

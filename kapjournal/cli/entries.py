@@ -372,9 +372,7 @@ def _print_records(items: list[Record], as_json: bool, zone: tzinfo | None = Non
         click.echo(to_json_text(items))
         return
     for r in items:
-        click.echo(
-            f"{_day(r.at, zone, '%Y-%m-%d %H:%M')}  {clean(r.id[:8])}  {_summary_line(r)}"
-        )
+        click.echo(f"{_day(r.at, zone, '%Y-%m-%d %H:%M')}  {clean(r.id[:8])}  {_summary_line(r)}")
     if not items:
         click.echo("Nothing yet.", err=True)
 
