@@ -21,7 +21,8 @@ class UnsafeFolder(KapJournalError):
     """The journal's folder is someone else's, or others can write in it."""
 
 
-def _expand(value: str, name: str) -> Path:
+def expand(value: str, name: str) -> Path:
+    """``value`` with a leading ~ expanded; one plain error when it names no user."""
     try:
         return Path(value).expanduser()
     except RuntimeError:  # ~nosuchuser
@@ -34,7 +35,7 @@ def data_dir() -> Path:
     """The data directory: ``KAPJOURNAL_HOME`` if set (tests, portable installs), else the platform's."""
     home = os.environ.get("KAPJOURNAL_HOME")
     if home:
-        return _expand(home, "KAPJOURNAL_HOME")
+        return expand(home, "KAPJOURNAL_HOME")
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP, appauthor=False))
@@ -44,7 +45,7 @@ def config_dir() -> Path:
     """The config directory, where a patient may put their therapist's prompt packs."""
     home = os.environ.get("KAPJOURNAL_HOME")
     if home:
-        return _expand(home, "KAPJOURNAL_HOME") / "config"
+        return expand(home, "KAPJOURNAL_HOME") / "config"
     import platformdirs
 
     return Path(platformdirs.user_config_dir(APP, appauthor=False))
@@ -58,7 +59,7 @@ def default_journal() -> Path:
     """The journal used when neither ``--journal`` nor ``KAPJOURNAL_JOURNAL`` names one."""
     env = os.environ.get("KAPJOURNAL_JOURNAL")
     if env:
-        return _expand(env, "KAPJOURNAL_JOURNAL")
+        return expand(env, "KAPJOURNAL_JOURNAL")
     return data_dir() / JOURNAL_FILE
 
 

@@ -70,6 +70,11 @@ class LazyGroup(click.Group):
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
+        except KapJournalError as exc:  # raised before a command ran (the global options)
+            from kapjournal.text import one_line
+
+            click.echo(f"kapjournal: {one_line(str(exc))}", err=True)
+            sys.exit(1)
         except click.Abort:
             click.echo("kapjournal: stopped; nothing was saved", err=True)
             sys.exit(1)

@@ -37,7 +37,9 @@ class Ctx:
     def __init__(
         self, journal: Path | None, passphrase_file: Path | None, prompts: tuple[Path, ...]
     ):
-        self.journal_path = journal or paths.default_journal()
+        self.journal_path = (
+            paths.expand(str(journal), "the journal's path") if journal else paths.default_journal()
+        )
         self.passphrase_file = passphrase_file
         self.prompt_dirs = prompts
 

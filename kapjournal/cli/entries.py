@@ -102,6 +102,8 @@ def write(
             answers = tuple(parts[: len(exercise.steps)])
             body = "\n---\n".join(parts[len(exercise.steps) :])
             title = title or exercise.title
+            if not any(a.strip() for a in answers) and not body.strip():
+                fail("every answer is empty; nothing was saved")
         reflection = journal.add(
             Reflection,
             exercise_id=exercise_id,
