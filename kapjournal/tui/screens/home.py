@@ -147,8 +147,10 @@ class HomeScreen(JournalScreen):
         """Read the journal once and fill every panel."""
         now = self.now()
         self.query_one("#today-date", Static).update(now.strftime("%a %-d %b"))
-        sessions = self.journal.sessions()
-        checkins = self.journal.checkins()
+        # A record dated outside 1900-2100 (a typo kept by an older version) is in the timeline,
+        # where it can be fixed, but never the "last" of anything here.
+        sessions = [s for s in self.journal.sessions() if dates.in_bounds(s.when)]
+        checkins = [c for c in self.journal.checkins() if dates.in_bounds(c.created)]
         remember_region(self.journal.settings().region)
         try:
             plan = self.journal.plan(self.catalog)
