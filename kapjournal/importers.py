@@ -31,7 +31,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kapjournal import records
+from kapjournal import dates, records
 from kapjournal.errors import KapJournalError, RecordError
 from kapjournal.records import Record, Reflection
 
@@ -139,7 +139,7 @@ def parse_jrnl(data: bytes, tz: tzinfo | None = None) -> list[Entry]:
                 f"{where}: the date must look like 2020-01-31 and time like 09:00"
             ) from None
         naive = datetime.combine(day, at)
-        created = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
+        created = dates.imported(naive, tz, f"{where}: the date")
         tags = _tags(raw.get("tags"), where)
         if raw.get("starred") is True and "starred" not in tags:
             tags += ("starred",)
@@ -175,7 +175,9 @@ def parse_dayone(data: bytes, tz: tzinfo | None = None) -> list[Entry]:
             raise ImportFileError(f"{where}: creationDate must be an ISO date and time") from None
         if created.tzinfo is None:
             created = created.replace(tzinfo=UTC)
-        created = created.astimezone(_zone(raw.get("timeZone")) or tz)  # None: local time
+        created = dates.imported(  # no zone given: the patient's local time
+            created, _zone(raw.get("timeZone")) or tz, f"{where}: the date"
+        )
         text = _dayone_text(_text(raw, "text", where), bool(raw.get("photos")))
         title = ""
         first, _, rest = text.partition("\n")

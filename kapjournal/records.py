@@ -12,7 +12,7 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Union
 
 import orjson
@@ -247,7 +247,7 @@ def _decoder(tp: Any) -> Converter:
         decode_inner = _decoder(inner)
         return lambda v: None if v is None else decode_inner(v)
     if tp is datetime:
-        return datetime.fromisoformat
+        return _aware
     if tp is date:
         return date.fromisoformat
     if origin is tuple:
@@ -255,6 +255,12 @@ def _decoder(tp: Any) -> Converter:
     if origin is frozenset:
         return frozenset
     return lambda v: v
+
+
+def _aware(value: Any) -> datetime:
+    """A stored time; one written without an offset (never by us) is read as UTC, not refused."""
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _encode(value: Any) -> Any:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -40,7 +42,43 @@ COMMANDS = {
 
 
 class LazyGroup(click.Group):
-    """A group whose commands are imported on first use (click's documented lazy-loading pattern)."""
+    """A group whose commands are imported on first use (click's documented lazy-loading pattern).
+
+    Its errors are one line each: click's usage errors (exit 2) lose the usage block and point at
+    ``--help`` instead; what they quote from the command line is sanitised like any output.
+    """
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            from kapjournal.text import one_line
+
+            command = exc.ctx.command_path if exc.ctx is not None else "kapjournal"
+            message = one_line(exc.format_message(), 300)
+            click.echo(f"kapjournal: {message} (see '{command} --help')", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except KapJournalError as exc:  # raised before a command ran (the global options)
+            from kapjournal.text import one_line
+
+            click.echo(f"kapjournal: {one_line(str(exc))}", err=True)
+            sys.exit(1)
+        except click.Abort:
+            click.echo("kapjournal: stopped; nothing was saved", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMANDS})
@@ -116,7 +154,9 @@ def main() -> None:
     try:
         cli.main(prog_name="kapjournal", standalone_mode=True)
     except KapJournalError as exc:
-        click.echo(f"kapjournal: {exc}", err=True)
+        from kapjournal.text import one_line
+
+        click.echo(f"kapjournal: {one_line(str(exc))}", err=True)
         sys.exit(1)
     except BrokenPipeError:  # the reader went away (kapjournal list | head): not an error
         sys.stderr.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from kapjournal.cli.common import PASSPHRASE_ENV, Ctx, ask_secret, fail, friendly, pass_ctx
+from kapjournal.text import one_line
 
 
 @click.command()
@@ -76,7 +77,7 @@ def check(c: Ctx) -> None:
         total = journal.count()
     if bad:
         for item_id in bad:
-            click.echo(f"damaged: {item_id}", err=True)
+            click.echo(f"damaged: {one_line(item_id, 80)}", err=True)
         fail(f"{len(bad)} of {total} items are damaged; the others are fine")
     click.echo(f"All {total} items are intact.")
 

@@ -32,10 +32,12 @@ INCLUDES = (
 def _day(text: str | None, name: str) -> date | None:
     if not text or text == "all":
         return None
+    from kapjournal.dates import DateError, parse_day
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"cannot read the {name} date {text!r}; write it like 2026-11-25")
+        return parse_day(text, f"the {name} date")
+    except DateError as exc:
+        fail(str(exc))
 
 
 def _export_passphrase() -> str:

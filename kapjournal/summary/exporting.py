@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeVar
 
 import orjson
 
-from kapjournal import records
+from kapjournal import dates, records
 from kapjournal.records import Assessment, CheckIn, DosingSession, Record, Reflection, ShareLog
 from kapjournal.summary import iter_render
 from kapjournal.summary.build import DEFAULT_COMMITMENTS, DEFAULT_FOLLOWUPS, build_summary
@@ -59,15 +59,15 @@ def default_range(today: date, days: int = DEFAULT_DAYS) -> tuple[date, date]:
 def first_day(journal: JournalLike) -> date | None:
     """The day of the earliest session, reflection, check-in or assessment, for "everything"."""
     found = [
-        group[0].at
+        first
         for group in (
             journal.sessions(),
             journal.reflections(),
             journal.checkins(),
             journal.assessments(),
         )
-        if group
-    ]
+        if (first := next((r.at for r in group if dates.in_bounds(r.at)), None)) is not None
+    ]  # a record dated outside 1900-2100 is a typo; it must not stretch the period to year 1
     return min(found).date() if found else None
 
 
@@ -100,6 +100,7 @@ def summary_from(
         until=until,
         include=include,
         today=today,
+        tz=journal.clock().tzinfo,
         commitment_steps=steps,
         followups=follow,
         questions=questions,

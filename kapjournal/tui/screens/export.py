@@ -33,6 +33,7 @@ from kapjournal.summary.sharing import write_export
 from kapjournal.tui.base import JournalScreen
 from kapjournal.tui.widgets.editor import JournalTextArea
 from kapjournal.tui.widgets.keys import HELP_FIRST
+from kapjournal.tui.widgets.text import clean, one_line
 
 RANGES = [
     ("last 2 weeks", "14"),
@@ -156,7 +157,7 @@ class ExportScreen(JournalScreen):
 
     def compose(self) -> ComposeResult:
         recipient = self.journal.settings().therapist_recipient
-        name = self.journal.settings().therapist_name or "your therapist"
+        name = one_line(self.journal.settings().therapist_name, 40) or "your therapist"
         with Horizontal(id="export-head"):
             yield Static("Share with my therapist", id="export-title")
             yield Static(DISCLAIMER, id="export-label")
@@ -356,7 +357,7 @@ class ExportScreen(JournalScreen):
         status = self.query_one("#export-status", Static)
         status.remove_class("warning")
         if event.path is None:
-            status.update(f"Not written: {event.error}")
+            status.update(f"Not written: {clean(str(event.error))}")
             return
         try:
             log_export(self.journal, event.summary, event.fmt, event.recipient)
@@ -365,7 +366,7 @@ class ExportScreen(JournalScreen):
         how = {"none": "not encrypted", "passphrase": "encrypted with your passphrase"}.get(
             event.recipient, f"encrypted to {short_key(event.recipient)}"
         )
-        status.update(f"Written to {event.path} ({how}).")
+        status.update(f"Written to {clean(str(event.path))} ({how}).")
         for widget_id in ("#export-passphrase", "#export-passphrase-again"):
             self.query_one(widget_id, Input).value = ""
         self._show_log()

@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Footer, Input, Select, Static
 
@@ -25,6 +26,7 @@ from kapjournal.tui.screens.help import remember_region
 from kapjournal.tui.screens.unlock import MIN_LENGTH, strength
 from kapjournal.tui.widgets.editor import JournalInput
 from kapjournal.tui.widgets.keys import HELP_FIRST
+from kapjournal.tui.widgets.text import clean
 
 
 @dataclass
@@ -176,7 +178,7 @@ class SettingsScreen(JournalScreen):
                 return
             saved = self.journal.update(settings, **changes)
         except KapJournalError as exc:
-            message.update(f"Not saved: {str(exc)[:1].upper()}{str(exc)[1:]}.")
+            message.update(Content(clean(f"Not saved: {str(exc)[:1].upper()}{str(exc)[1:]}.")))
             return
         message.update("")
         remember_region(saved.region)
@@ -227,7 +229,7 @@ class SettingsScreen(JournalScreen):
         message = self.query_one("#passphrase-message", Static)
         message.remove_class("hidden")
         if event.error:
-            message.update(f"Not changed: {event.error}")
+            message.update(Content(clean(f"Not changed: {event.error}")))
             return
         for widget_id in ("#new-passphrase", "#confirm-passphrase"):
             self.query_one(widget_id, Input).value = ""

@@ -6,8 +6,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, Static
+
+from kapjournal.tui.widgets.text import clean
 
 MIN_LENGTH = 8
 COMMON = {"password", "passphrase", "letmein", "qwerty", "123456", "iloveyou", "kapjournal"}
@@ -53,7 +56,7 @@ class CenteredBox(Screen[None]):
     """
 
     def show_error(self, reason: str) -> None:
-        self.query_one(".error", Static).update(reason)
+        self.query_one(".error", Static).update(Content(clean(reason)))
         self.set_busy(False)
 
     def set_busy(self, busy: bool) -> None:
