@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import itertools
 import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -30,6 +30,7 @@ from kapjournal.records import (
     Reflection,
     to_dict,
 )
+from kapjournal.text import one_line
 
 if TYPE_CHECKING:
     from kapjournal.journal import Journal
@@ -200,9 +201,9 @@ def _summary_line(record: Record) -> str:
         case Reflection():
             state = "shared" if record.share else "private"
             title = record.title or "Reflection"
-            return f"{title}: {clean(record.text)[:50]}  [{state}]"
+            return f"{title}: {one_line(record.text, 50)}  [{state}]"
         case DosingSession():
-            return f"Session {record.number}, {ROUTE_LABELS[record.route]}: {clean(record.intention)[:40]}"
+            return f"Session {record.number}, {ROUTE_LABELS[record.route]}: {one_line(record.intention, 40)}"
         case CheckIn():
             extra = "".join(
                 f" · {n} {v}"
@@ -221,6 +222,7 @@ def _summary_line(record: Record) -> str:
 @click.command("list")
 @click.option("--kind", type=click.Choice(sorted(KIND_NAMES)), help="Only this kind.")
 @click.option("--since", help="Only from this date (YYYY-MM-DD).")
+@click.option("-n", "newest", type=click.IntRange(min=1), help="Only the newest N.")
 @click.option(
     "--json",
     "as_json",
@@ -229,24 +231,36 @@ def _summary_line(record: Record) -> str:
 )
 @pass_ctx
 @friendly
-def list_(c: Ctx, kind: str | None, since: str | None, as_json: bool) -> None:
+def list_(
+    c: Ctx, kind: str | None, since: str | None, newest: int | None, as_json: bool
+) -> None:
     """List what is in the journal, newest first."""
     start = parse_when(since, datetime.min) if since else None
     with c.open() as journal:
-        items = [
+        wanted = (
             r
             for r in journal.timeline()
             if (kind is None or r.kind == kind) and (start is None or r.at >= start)
-        ]
-        _print_records(items, as_json)
+        )
+        _print_records(list(itertools.islice(wanted, newest)), as_json)
 
 
 def _print_records(items: list[Record], as_json: bool) -> None:
     if as_json:
+        import json
+
         click.echo(json.dumps([to_dict(r) for r in items], ensure_ascii=False, indent=1))
         return
-    for r in items:
-        click.echo(f"{r.at:%Y-%m-%d %H:%M}  {r.id[:8]}  {_summary_line(r)}")
+    # One write per thousand lines, not click.echo's flush per line: the text is already safe.
+    out = sys.stdout
+    for start in range(0, len(items), 1000):
+        out.write(
+            "".join(
+                f"{r.at:%Y-%m-%d %H:%M}  {r.id[:8]}  {_summary_line(r)}\n"
+                for r in items[start : start + 1000]
+            )
+        )
+    out.flush()
     if not items:
         click.echo("Nothing yet.", err=True)
 
