@@ -269,7 +269,9 @@ def _encode(value: Any) -> Any:
 
 
 _DECODERS: dict[str, tuple[frozenset[str], list[tuple[str, Converter]]]] = {}
-_FAST: dict[str, tuple[Callable[[dict[str, Any]], tuple[Any, ...]], list[tuple[int, Converter]]]] = {}
+_FAST: dict[
+    str, tuple[Callable[[dict[str, Any]], tuple[Any, ...]], list[tuple[int, Converter]]]
+] = {}
 
 
 def _decoders(cls: type[Record]) -> tuple[frozenset[str], list[tuple[str, Converter]]]:

@@ -231,9 +231,7 @@ def _summary_line(record: Record) -> str:
 )
 @pass_ctx
 @friendly
-def list_(
-    c: Ctx, kind: str | None, since: str | None, newest: int | None, as_json: bool
-) -> None:
+def list_(c: Ctx, kind: str | None, since: str | None, newest: int | None, as_json: bool) -> None:
     """List what is in the journal, newest first."""
     start = parse_when(since, datetime.min) if since else None
     with c.open() as journal:
