@@ -9,6 +9,7 @@ the TUI opens, so commands start fast.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import os
 import sys
@@ -94,6 +95,7 @@ def cli(
     """
     ctx.obj = Ctx(journal, passphrase_file, prompts)
     if ctx.invoked_subcommand is None:
+        gc.enable()  # a long-running app: see main()
         from kapjournal.tui.app import run_app
 
         run_app(ctx.obj.journal_path, prompt_dirs=list(prompts))
@@ -103,13 +105,20 @@ def cli(
 @click.pass_context
 def demo(ctx: click.Context) -> None:
     """Open the app on a throwaway journal with eight weeks of example data."""
+    gc.enable()  # a long-running app: see main()
     from kapjournal.tui.app import run_demo
 
     run_demo(prompt_dirs=list(ctx.obj.prompt_dirs))
 
 
 def main() -> None:
-    """Entry point: no core dumps, no tracebacks for the patient."""
+    """Entry point: no core dumps, no tracebacks for the patient.
+
+    The cycle collector is off for the short commands: they make next to no cyclic garbage, the
+    process ends when they finish, and its passes over every object imported cost more than
+    anything it could free. The TUI turns it back on.
+    """
+    gc.disable()
     try:
         import resource
 
