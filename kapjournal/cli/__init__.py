@@ -39,6 +39,9 @@ COMMANDS = {
     "keygen": "share:keygen",
     "import": "share:import_",
 }
+# Set when a command from COMMANDS runs: it closes its journal and files before it returns, so
+# main() may end the process without the interpreter's teardown.
+_quick_exit = False
 
 
 class LazyGroup(click.Group):
@@ -143,10 +146,6 @@ def main() -> None:
             err=True,
         )
         sys.exit(1)
-
-
-# Set when a command from COMMANDS ran: its journal is closed and its files written when it returns.
-_quick_exit = False
 
 
 def _end_now() -> None:
