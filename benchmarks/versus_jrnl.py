@@ -1,6 +1,7 @@
 """kapjournal side by side with jrnl 4.6: the same entries, the same commands, interleaved.
 
     python benchmarks/versus_jrnl.py [--sizes 1000,10000,50000] [--runs 7] [--json FILE]
+                                     [--commands 'list all,search a word'] [--no-jrnl]
 
 What it does, so the numbers can be read:
 
@@ -336,7 +337,14 @@ def jrnl_side(jrnl: Jrnl, folder: Path, items: Sequence[Entry]) -> Side:
     return Side([str(jrnl.exe), "--config-file", str(config)], jrnl.env, journal, pristine)
 
 
-def measure(size: int, runs: int, jrnl: Jrnl | None, root: Path, kdf: Any = None) -> dict[str, Any]:
+def measure(
+    size: int,
+    runs: int,
+    jrnl: Jrnl | None,
+    root: Path,
+    kdf: Any = None,
+    only: Sequence[str] = (),
+) -> dict[str, Any]:
     folder = root / str(size)
     (folder / "k").mkdir(parents=True)
     (folder / "j").mkdir()
@@ -345,7 +353,8 @@ def measure(size: int, runs: int, jrnl: Jrnl | None, root: Path, kdf: Any = None
     k = kapjournal_side(folder / "k", items, kdf)
     j = jrnl_side(jrnl, folder / "j", items) if jrnl else None
     print(f"built {size:,} entries in both in {time.perf_counter() - t:.1f} s", flush=True)
-    for pair in pairs(folder):
+    chosen = [p for p in pairs(folder) if not only or p.name in only]
+    for pair in chosen:
         sides = [(k, pair.kapjournal)] + ([(j, pair.jrnl)] if j else [])
         for side, args in sides:
             side.run(pair.name, args, pair, timed=False)  # warm-up: caches, bytecode
@@ -357,7 +366,7 @@ def measure(size: int, runs: int, jrnl: Jrnl | None, root: Path, kdf: Any = None
                 side.restore()
         print(f"  {size:>6,}  {pair.name:<16} {_line(pair.name, k, j)}", flush=True)
     result: dict[str, Any] = {}
-    for pair in pairs(folder):
+    for pair in chosen:
         row: dict[str, Any] = {"kapjournal": _stats(k, pair.name)}
         if j:
             row["jrnl"] = _stats(j, pair.name)
@@ -436,13 +445,22 @@ def main(argv: Sequence[str] | None = None, *, kdf: Any = None) -> dict[int, dic
     parser.add_argument("--json", type=Path, help="Also write the results here.")
     parser.add_argument("--jrnl", type=Path, help="A jrnl executable to use instead.")
     parser.add_argument("--no-jrnl", action="store_true", help="kapjournal's side only.")
+    parser.add_argument(
+        "--commands",
+        default="",
+        help="Only these, comma-separated (e.g. 'list all,search a word'); default all.",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
+    only = [c.strip() for c in args.commands.split(",") if c.strip()]
+    unknown = set(only) - {p.name for p in pairs(Path())}
+    if unknown:
+        parser.error(f"no such command pair: {', '.join(sorted(unknown))}")
     jrnl = None if args.no_jrnl else find_jrnl(args.jrnl, install=True)
     results: dict[int, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="kapjournal-versus-") as tmp:
         for size in sizes:
-            results[size] = measure(size, args.runs, jrnl, Path(tmp), kdf)
+            results[size] = measure(size, args.runs, jrnl, Path(tmp), kdf, only)
     print()
     print(
         "kapjournal ÷ jrnl, ratio of median wall times (of median CPU times)"
