@@ -158,13 +158,14 @@ def _end_now() -> None:
     """
     code = 0
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None when started with standard output closed
+            sys.stdout.flush()
     except BrokenPipeError:
         pass
     except OSError as exc:
         code = 1
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, AttributeError):
             sys.stderr.write(f"kapjournal: cannot write the output: {exc.strerror}\n")
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, AttributeError):
         sys.stderr.flush()
     os._exit(code)

@@ -252,6 +252,8 @@ def _print_records(items: list[Record], as_json: bool) -> None:
     # One write per thousand lines, not click.echo's flush per line: the text is already safe.
     # str(datetime)[:16] is "YYYY-MM-DD HH:MM", as strftime would write it, in half the time.
     out = sys.stdout
+    if out is None:  # started with standard output closed: nowhere to write
+        return
     for start in range(0, len(items), 1000):
         out.write(
             "".join(
