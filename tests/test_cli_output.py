@@ -101,9 +101,7 @@ def test_a_write_is_saved_and_said_and_exit_codes_are_kept(tmp_path: Path) -> No
     make_journal(path, 1)
     code, out, err = finish(kapjournal(path, "write"), b"the words I wrote")
     assert code == 0 and out.startswith("Saved reflection") and err == ""
-    assert [r.body for r in Journal.unlock(path, PASSPHRASE).reflections()][-1] == (
-        "the words I wrote"
-    )
+    assert "the words I wrote" in [r.body for r in Journal.unlock(path, PASSPHRASE).reflections()]
     assert not Path(f"{path}-wal").exists()  # the journal was closed before the process ended
     code, _, err = finish(kapjournal(path, "search"))
     assert code == 2 and "Missing argument" in err
@@ -119,3 +117,15 @@ def test_output_that_cannot_be_written_is_an_error(tmp_path: Path) -> None:
     with open("/dev/full", "wb") as full:
         code, _, err = finish(kapjournal(path, "list", stdout=full))
     assert code == 1 and err.startswith("kapjournal: ") and "Traceback" not in err
+
+
+def test_standard_output_closed_is_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "j.kapj"
+    make_journal(path, 3)
+    p = kapjournal(path, "list", stdout=None, preexec_fn=lambda: os.close(1))
+    code, _, err = finish(p)
+    assert code == 0 and err == ""
+    p = kapjournal(path, "write", stdout=None, preexec_fn=lambda: os.close(1))
+    code, _, err = finish(p, b"still saved")
+    assert code == 0 and err == ""
+    assert "still saved" in [r.body for r in Journal.unlock(path, PASSPHRASE).reflections()]
