@@ -264,6 +264,8 @@ def friendly(func: F) -> F:
             return func(*args, **kwargs)
         except KapJournalError as exc:
             raise Fail(str(exc)) from None
+        except BrokenPipeError:  # the reader went away (kapjournal list | head): not an error
+            raise click.exceptions.Exit(0) from None
         except OSError as exc:
             raise Fail(_os_message(exc)) from None
         except (RecursionError, MemoryError):  # a file nested or sized to exhaust a parser

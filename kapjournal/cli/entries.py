@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from datetime import date, datetime, tzinfo
@@ -313,6 +314,7 @@ def _summary_line(record: Record) -> str:
 @click.command("list")
 @click.option("--kind", type=click.Choice(sorted(KIND_NAMES)), help="Only this kind.")
 @click.option("--since", help="Only from this day (YYYY-MM-DD).")
+@click.option("-n", "newest", type=click.IntRange(min=1), help="Only the newest N.")
 @click.option(
     "--json",
     "as_json",
@@ -321,17 +323,17 @@ def _summary_line(record: Record) -> str:
 )
 @pass_ctx
 @friendly
-def list_(c: Ctx, kind: str | None, since: str | None, as_json: bool) -> None:
+def list_(c: Ctx, kind: str | None, since: str | None, newest: int | None, as_json: bool) -> None:
     """List what is in the journal, newest first."""
     first = _since(since)
     with c.open() as journal:
         zone = journal.clock().tzinfo
-        items = [
+        wanted = (
             r
             for r in journal.timeline()
             if (kind is None or r.kind == kind) and (first is None or _on_or_after(r, first, zone))
-        ]
-        _print_records(items, as_json, zone)
+        )
+        _print_records(list(itertools.islice(wanted, newest)), as_json, zone)
 
 
 def _since(text: str | None) -> date | None:
@@ -373,8 +375,18 @@ def _print_records(items: list[Record], as_json: bool, zone: tzinfo | None = Non
     if as_json:
         click.echo(to_json_text(items))
         return
-    for r in items:
-        click.echo(f"{_day(r.at, zone, '%Y-%m-%d %H:%M')}  {clean(r.id[:8])}  {_summary_line(r)}")
+    # One write per thousand lines, not click.echo's flush per line: the text is already safe.
+    out = sys.stdout
+    if out is None:  # started with standard output closed: nowhere to write
+        return
+    for start in range(0, len(items), 1000):
+        out.write(
+            "".join(
+                f"{_day(r.at, zone, '%Y-%m-%d %H:%M')}  {clean(r.id[:8])}  {_summary_line(r)}\n"
+                for r in items[start : start + 1000]
+            )
+        )
+    out.flush()
     if not items:
         click.echo("Nothing yet.", err=True)
 
