@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.resources
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from kapjournal.text import one_line
 
 CATEGORIES = (
     "capture",
@@ -49,6 +53,13 @@ MAX_TITLE = 80
 MAX_TEXT = 1000
 MIN_STEPS, MAX_STEPS = 2, 6
 MIN_MINUTES, MAX_MINUTES = 1, 120
+
+# A pack is read only within these limits, checked before the TOML parser sees it: tomllib has no
+# depth limit (deep arrays exhaust the stack) and long dotted keys cost it quadratic memory.
+MAX_PACK_BYTES = 256 * 1024
+MAX_NESTING = 24  # open [ and { at once, table headers included
+MAX_DOTS = 24  # dots outside strings on one line: the parts of a dotted key, at most
+MAX_PACKS = 200  # pack files read from one folder
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _BRACED = re.compile(r"\{([^{}\n]{0,40})\}")
@@ -155,13 +166,14 @@ class PackProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else str(self.file)
-        parts = [where]
+        """One line, safe for a terminal: the file name and the pack's own words are hostile."""
+        where = one_line(str(self.file), 200)
+        parts = [f"{where}:{self.line}" if self.line else where]
         if self.exercise:
-            parts.append(f'exercise "{self.exercise}"')
+            parts.append(f'exercise "{one_line(self.exercise, 60)}"')
         if self.field:
-            parts.append(f'field "{self.field}"')
-        return ": ".join([*parts, self.message])
+            parts.append(f'field "{one_line(self.field, 60)}"')
+        return ": ".join([*parts, one_line(self.message, 300)])
 
 
 @dataclass(slots=True)
@@ -343,16 +355,114 @@ def _exercise(check: _Checker, raw: Any, index: int, pack_id: str) -> Exercise |
     )
 
 
+_SPECIAL = re.compile(r"[\[\]{}.#\"'\n]")
+_BASIC_END = re.compile(r'[\\"\n]')
+_MULTILINE_BASIC_END = re.compile(r'\\|"""')
+
+
+def _string_end(text: str, start: int) -> int:
+    """Where the TOML string opening at ``start`` ends (as tomllib reads it; a newline ends a
+    one-line string early, so nothing after a broken string is ever taken as text)."""
+    quote = text[start]
+    if text.startswith(quote * 3, start):
+        pos = start + 3
+        while True:
+            if quote == '"':
+                found = _MULTILINE_BASIC_END.search(text, pos)
+                if found is None:
+                    return len(text)
+                if found.group() == "\\":
+                    pos = found.end() + 1
+                    continue
+                end = found.end()
+            else:
+                end = text.find("'''", pos)
+                if end < 0:
+                    return len(text)
+                end += 3
+            for _ in range(2):  # up to two more quotes belong to the text
+                if text.startswith(quote, end):
+                    end += 1
+            return end
+    pos = start + 1
+    while True:
+        if quote == "'":
+            ends = [i for i in (text.find("'", pos), text.find("\n", pos)) if i >= 0]
+            return min(ends) + 1 if ends else len(text)
+        found = _BASIC_END.search(text, pos)
+        if found is None:
+            return len(text)
+        if found.group() == "\\":
+            pos = found.end() + 1
+            continue
+        return found.end()
+
+
+def too_nested(text: str) -> str | None:
+    """Why a TOML text is too deeply nested to parse safely, or None. Cheap: one scan, no parse.
+
+    Brackets and dots inside strings and comments do not count; anything else is counted, so
+    this may refuse a strange pack but never lets a deep one through.
+    """
+    depth = dots = 0
+    pos, size = 0, len(text)
+    while pos < size:
+        found = _SPECIAL.search(text, pos)
+        if found is None:
+            break
+        ch, pos = found.group(), found.end()
+        if ch == "\n":
+            dots = 0
+        elif ch == "#":
+            end = text.find("\n", pos)
+            pos = size if end < 0 else end
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return f"is nested more than {MAX_NESTING} levels deep"
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        elif ch == ".":
+            dots += 1
+            if dots > MAX_DOTS:
+                return f"has a key of more than {MAX_DOTS} dotted parts"
+        else:
+            pos = _string_end(text, found.start())
+    return None
+
+
+def _read_pack(path: Path) -> bytes | str:
+    """The pack's bytes, or why it cannot be read: only a regular file, only so big."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return "cannot be read"
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return "is not a regular file"
+        data = f.read(MAX_PACK_BYTES + 1)
+    if len(data) > MAX_PACK_BYTES:
+        return f"is bigger than {MAX_PACK_BYTES // 1024} KB, too big for a prompt pack"
+    return data
+
+
 def load_pack(path: Path) -> tuple[Pack | None, list[PackProblem]]:
     """Read one pack file. A broken exercise is left out and reported; the rest still load."""
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        raw = _read_pack(path)
+        if isinstance(raw, str):
+            return None, [PackProblem(path, None, None, None, raw)]
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = "is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "cannot be read"
         return None, [PackProblem(path, None, None, None, reason)]
+    if (nested := too_nested(text)) is not None:
+        return None, [PackProblem(path, None, None, None, nested)]
     try:
         data = tomllib.loads(text)
+    except (RecursionError, MemoryError):
+        return None, [PackProblem(path, None, None, None, "is too deeply nested or too big")]
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = _TOML_WHERE.search(message)
@@ -409,14 +519,20 @@ def load_pack(path: Path) -> tuple[Pack | None, list[PackProblem]]:
     return pack, check.problems
 
 
-def _pack_files(dirs: Iterable[Path]) -> list[Path]:
+def _pack_files(dirs: Iterable[Path], problems: list[PackProblem] | None = None) -> list[Path]:
     files: list[Path] = []
     for place in dirs:
         place = Path(place)
         if place.is_file():
             files.append(place)
         elif place.is_dir():
-            files.extend(sorted(p for p in place.glob("*.toml") if p.is_file()))
+            found = sorted(p for p in place.glob("*.toml") if p.is_file())
+            if len(found) > MAX_PACKS and problems is not None:
+                problems.append(
+                    PackProblem(place, None, None, None, f"holds over {MAX_PACKS} packs; "
+                                f"only the first {MAX_PACKS} were read")
+                )  # fmt: skip
+            files.extend(found[:MAX_PACKS])
     return files
 
 
@@ -465,8 +581,12 @@ def load_packs(dirs: Sequence[Path]) -> Catalog:
     not exist are skipped quietly: the user's config dir usually has no packs.
     """
     catalog = Catalog()
-    for path in _pack_files(dirs):
-        pack, problems = load_pack(path)
+    for path in _pack_files(dirs, catalog.problems):
+        try:
+            pack, problems = load_pack(path)
+        except Exception as exc:  # a pack is outside data: never let one stop the app
+            reason = f"could not be read ({type(exc).__name__})"
+            pack, problems = None, [PackProblem(path, None, None, None, reason)]
         catalog.problems.extend(problems)
         if pack is not None:
             _add(catalog, pack)

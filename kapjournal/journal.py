@@ -421,8 +421,12 @@ class Journal:
 
     # --- loading ---------------------------------------------------------------------------
 
-    def load(self) -> None:
-        """Decrypt every item. Damaged or untrusted items are in ``damaged``; the rest still read."""
+    def load(self, *, take_in: bool = True) -> None:
+        """Decrypt every item. Damaged or untrusted items are in ``damaged``; the rest still read.
+
+        Entries written without the passphrase are taken in too, unless ``take_in`` is false (a
+        check reports; it changes nothing) or the file is read-only.
+        """
         sealer = self._need_sealer()
         loaded: dict[str, Record] = {}
         damaged: list[str] = sorted(self._excluded)
@@ -456,7 +460,7 @@ class Journal:
         self._damaged = damaged
         self._data_version = self._store.data_version()
         self.version += 1
-        if self.format == 2 and not self._store.readonly and not self._rolled_back:
+        if take_in and self.format == 2 and not self._store.readonly and not self._rolled_back:
             self._take_in_captures()
 
     @property
@@ -1173,7 +1177,7 @@ class Journal:
         ]
         self._verify(full=True)
         found += self.problems
-        self.load()
+        self.load(take_in=False)
         listed = {p.item_id for p in found if p.item_id}
         for item_id in self._damaged:
             if item_id not in listed:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
+from kapjournal import dates
 from kapjournal.exercises import Catalog, Exercise
 from kapjournal.records import DosingSession, Reflection
 
@@ -102,7 +103,7 @@ class Plan:
 
 def _day(moment: datetime, now: datetime) -> date:
     """The calendar day of a moment, in the patient's time zone (the clock's)."""
-    return moment.astimezone(now.tzinfo).date()
+    return dates.in_zone(moment, now.tzinfo).date()
 
 
 def _long_date(day: date, today: date) -> str:
@@ -402,5 +403,11 @@ def build_plan(
     catalog: Catalog,
     now: datetime,
 ) -> Plan:
-    """The plan as of ``now`` (timezone-aware; its zone decides what "today" is)."""
+    """The plan as of ``now`` (timezone-aware; its zone decides what "today" is).
+
+    Records dated outside 1900-2100 (a typo stored by an older version) play no part in it:
+    the windows around them would fall off the calendar.
+    """
+    sessions = [s for s in sessions if dates.in_bounds(s.when)]
+    reflections = [r for r in reflections if dates.in_bounds(r.created)]
     return _Builder(sessions, reflections, catalog, now).build()

@@ -7,12 +7,13 @@ with :func:`dataclasses.replace` and save the copy. Nothing here does I/O or rea
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
 import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Union
 
 import orjson
@@ -209,14 +210,21 @@ class Settings(Record):
 
 @dataclass(frozen=True, slots=True, repr=False)
 class ShareLog(Record):
-    """One export the patient made: when, what range, in which format, for whom, which items."""
+    """One export the patient made: when, what range, in which format, for whom, how much.
+
+    ``counts`` says how many records of each kind went out and ``digest`` (SHA-256 of their ids
+    and versions) lets two exports be compared, without the log holding every record's id.
+    ``item_ids`` is only in logs written before that; they still load, and it stays empty now.
+    """
 
     since: date | None = None
     until: date | None = None
     format: str = "md"
     include: str = "shared"
     recipient: str = ""  # age recipient, "passphrase", or "none"
-    item_ids: tuple[str, ...] = ()
+    item_ids: tuple[str, ...] = ()  # old logs only
+    counts: dict[str, int] = dataclasses.field(default_factory=dict)
+    digest: str = ""
 
     kind: ClassVar[str] = "share_log"
 
@@ -240,7 +248,7 @@ def _decoder(tp: Any) -> Converter:
         decode_inner = _decoder(inner)
         return lambda v: None if v is None else decode_inner(v)
     if tp is datetime:
-        return datetime.fromisoformat
+        return _aware
     if tp is date:
         return date.fromisoformat
     if origin is tuple:
@@ -248,6 +256,12 @@ def _decoder(tp: Any) -> Converter:
     if origin is frozenset:
         return frozenset
     return lambda v: v
+
+
+def _aware(value: Any) -> datetime:
+    """A stored time; one written without an offset (never by us) is read as UTC, not refused."""
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _encode(value: Any) -> Any:
@@ -261,6 +275,9 @@ def _encode(value: Any) -> Any:
 
 
 _DECODERS: dict[str, tuple[frozenset[str], list[tuple[str, Converter]]]] = {}
+_FAST: dict[
+    str, tuple[Callable[[dict[str, Any]], tuple[Any, ...]], list[tuple[int, Converter]]]
+] = {}
 
 
 def _decoders(cls: type[Record]) -> tuple[frozenset[str], list[tuple[str, Converter]]]:
@@ -276,6 +293,21 @@ def _decoders(cls: type[Record]) -> tuple[frozenset[str], list[tuple[str, Conver
                 convert.append((name, _decoder(tp)))
         found = (names, convert)
         _DECODERS[cls.kind] = found
+    return found
+
+
+def _fast(
+    cls: type[Record],
+) -> tuple[Callable[[dict[str, Any]], tuple[Any, ...]], list[tuple[int, Converter]]]:
+    """For a dict holding every field of ``cls``: a getter of the values in field order, and the
+    converters by position. The same converters as :func:`_decoders`, one C call to read them."""
+    found = _FAST.get(cls.kind)
+    if found is None:
+        order = [f.name for f in dataclasses.fields(cls)]
+        by_name = dict(_decoders(cls)[1])
+        convert = [(i, by_name[name]) for i, name in enumerate(order) if name in by_name]
+        found = (operator.itemgetter(*order), convert)
+        _FAST[cls.kind] = found
     return found
 
 
@@ -298,6 +330,18 @@ def _build(data: dict[str, Any]) -> Record:
         cls = KINDS[data.pop("kind")]
     except (KeyError, TypeError) as exc:
         raise RecordError("unknown record kind") from exc
+    get, by_position = _fast(cls)
+    try:
+        values = list(get(data))
+    except KeyError:
+        pass  # a field is missing (written by an older version): the general path below
+    else:
+        try:
+            for i, decode in by_position:
+                values[i] = decode(values[i])
+            return cls(*values)
+        except (TypeError, ValueError) as exc:
+            raise RecordError("record has a missing or malformed field") from exc
     names, convert = _decoders(cls)
     try:
         if not data.keys() <= names:

@@ -1,9 +1,10 @@
 """Mood and score trends over time, for the TUI and the summary alike.
 
 Pure: nothing here reads the clock; ``today`` is passed in. A check-in belongs to the calendar
-day of its own timestamp (the offset it was written with), or of ``tz`` when one is given, so a
-late-night check-in stays on the evening the patient meant. Gaps stay gaps (None): a missing day
-is never filled in, because a line drawn through silence looks like data.
+day of its timestamp in ``tz``, the patient's current zone, which every screen and export passes,
+so "today", a period and a chart agree wherever the patient is; without ``tz`` (a bare call), the
+offset it was written with. Gaps stay gaps (None): a missing day is never filled in, because a
+line drawn through silence looks like data. Records dated outside 1900-2100 are left out.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from kapjournal import measures
+from kapjournal import dates, measures
 from kapjournal.records import Assessment, CheckIn, DosingSession
 
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -25,7 +26,7 @@ def day_of(moment: datetime, tz: tzinfo | None = None) -> date:
     """The calendar day a moment belongs to: in its own offset, or in ``tz`` when given."""
     if moment.tzinfo is None:
         raise ValueError("times must be timezone-aware")
-    return (moment.astimezone(tz) if tz is not None else moment).date()
+    return (dates.in_zone(moment, tz) if tz is not None else moment).date()
 
 
 def _mean(values: Iterable[float]) -> float | None:
@@ -40,7 +41,7 @@ def _daily_means(
     by_day: dict[date, list[int]] = defaultdict(list)
     for c in checkins:
         value = getattr(c, field)
-        if value is not None:
+        if value is not None and dates.in_bounds(c.created):
             by_day[day_of(c.created, tz)].append(value)
     return {d: sum(v) / len(v) for d, v in by_day.items()}
 
@@ -143,6 +144,8 @@ def session_response(
 ) -> SessionResponse:
     """How mood moved around one session (windows of nearby sessions may overlap)."""
     day = day_of(session.when, tz)
+    if not dates.in_bounds(day):
+        return SessionResponse(session.id, session.number, day, None, None, None, None, None)
     earlier: list[CheckIn] = []
     later: list[CheckIn] = []
     for c in checkins:
@@ -240,7 +243,7 @@ def score_series(assessments: Iterable[Assessment], instrument_id: str) -> list[
     """Scores of one instrument in time order; each is recomputed from the stored answers."""
     out = []
     for a in assessments:
-        if a.instrument != instrument_id:
+        if a.instrument != instrument_id or not dates.in_bounds(a.created):
             continue
         s = measures.rescore(a)
         out.append(ScorePoint(a.created, s.score, s.band, s.band_label, s.flags, a.id))
@@ -267,7 +270,7 @@ def session_positions(
 ) -> tuple[int, ...]:
     """Column (day index from ``start``) of each session between ``start`` and ``end``."""
     _days(start, end)
-    found = {(day_of(s.when, tz) - start).days for s in sessions}
+    found = {(day_of(s.when, tz) - start).days for s in sessions if dates.in_bounds(s.when)}
     return tuple(sorted(i for i in found if 0 <= i <= (end - start).days))
 
 

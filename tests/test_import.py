@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -122,7 +121,7 @@ def test_cli_import(tmp_path: Path) -> None:
     assert code == 1 and "not a jrnl JSON export" in err
 
 
-def test_ten_thousand_entries_import_quickly(journal: Journal) -> None:
+def test_ten_thousand_entries_import(journal: Journal) -> None:
     entries = [
         {
             "title": f"Entry {i}.",
@@ -135,8 +134,5 @@ def test_ten_thousand_entries_import_quickly(journal: Journal) -> None:
         for i in range(10_000)
     ]
     data = json.dumps({"tags": {}, "entries": entries}).encode()
-    start = time.perf_counter()
     result = importers.import_entries(journal, importers.parse_jrnl(data, TZ))
-    elapsed = time.perf_counter() - start
-    assert result.added == 10_000
-    assert elapsed < 6  # the benchmark's target is 3 s; generous here for slow CI machines
+    assert result.added == 10_000  # speed is measured by benchmarks/, never asserted here

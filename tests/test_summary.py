@@ -194,10 +194,12 @@ def test_flags_item9_worse_and_side_effects() -> None:
     d.assess(20, "phq9", (3, 3, 3, 3, 2, 1, 1, 0, 1))  # 17, from a baseline of 12
     flags = d.summary().flags
     kinds = [f.kind for f in flags]
-    assert kinds == ["phq9_item9", "phq9_item9", "phq9_worse", "side_effects"]
+    assert kinds == ["phq9_item9", "phq9_item9", "worse", "side_effects"]
     assert flags[0].day == date(2026, 10, 15) and "15 Oct 2026" in flags[0].text
     assert "Several days" in flags[0].text
-    assert "from 12" in flags[2].text and "to 17" in flags[2].text
+    # judged against the score before it (9 on 15 Oct), not the first in the period (12)
+    assert "from 9 (15 Oct 2026)" in flags[2].text and "to 17" in flags[2].text
+    assert "8 points" in flags[2].text
     assert "session 2" in flags[3].text and "nausea" in flags[3].text
 
 
@@ -255,7 +257,8 @@ def test_sessions_with_mood_around_them() -> None:
         "300 mg",
         "to meet my grief",
     )
-    assert first.before == pytest.approx(3.0) and first.day1 == pytest.approx(3.0)
+    assert first.before.mean == pytest.approx(3.0) and first.day1.mean == pytest.approx(3.0)
+    assert (first.before.count, first.same_day.count, first.day1.count) == (4, 0, 1)
     assert s.sessions[1].side_effects == ("nausea",)
     assert s.sessions[0].details == ()  # setting, notes and the like only with "all"
 
@@ -353,8 +356,8 @@ def test_html_is_self_contained_and_print_ready() -> None:
     assert "size: letter" in render_html(sample().summary(), paper="letter")
 
 
-def test_html_score_chart_shades_bands() -> None:
+def test_html_score_chart_shades_bands_named_in_a_legend() -> None:
     out = render_html(sample().summary())
-    for band in ("minimal", "mild", "moderate", "moderately severe", "severe"):
-        assert f">{band}</text>" in out
+    for band in ("0-4 minimal", "5-9 mild", "10-14 moderate", "15-19 moderately severe"):
+        assert f"{band}</li>" in out  # in a legend that wraps, never cut at the chart's edge
     assert out.count("<rect") == len(measures.PHQ9.bands) + len(measures.GAD7.bands)

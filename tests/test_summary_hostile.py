@@ -35,6 +35,7 @@ ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p", "span",
     "ul", "li", "section", "table", "thead", "tbody", "tr", "th", "td", "figure", "figcaption",
     "svg", "line", "text", "path", "circle", "rect", "g", "article", "blockquote", "footer", "em",
+    "div", "ol",
 }  # fmt: skip
 CONTROL = [chr(c) for c in (*range(0, 9), *range(11, 32), 0x7F, *range(0x80, 0xA0))]
 BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
@@ -121,6 +122,7 @@ def check_markdown(md: str) -> None:
         "em",
         "strong",
         "ul",
+        "ol",
         "li",
         "blockquote",
         "table",

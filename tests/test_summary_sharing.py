@@ -39,12 +39,13 @@ def test_plaintext_is_0600_even_with_a_loose_umask(tmp_path: Path) -> None:
 
 
 def test_never_overwrites(tmp_path: Path, identity: pyrage.x25519.Identity) -> None:
-    path = tmp_path / "s.md.age"
-    path.write_bytes(b"precious")
-    for kwargs in ({}, {"recipient": str(identity.to_public())}):
+    plain, sealed = tmp_path / "s.md", tmp_path / "s.md.age"
+    for path in (plain, sealed):
+        path.write_bytes(b"precious")
+    for path, kwargs in ((plain, {}), (sealed, {"recipient": str(identity.to_public())})):
         with pytest.raises(ExportError, match="already exists"):
             write_export(DATA, path, **kwargs)  # type: ignore[arg-type]
-    assert path.read_bytes() == b"precious"
+        assert path.read_bytes() == b"precious"
 
 
 def test_does_not_follow_a_symlink(tmp_path: Path) -> None:

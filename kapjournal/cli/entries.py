@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
-from datetime import datetime
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 import click
 
+from kapjournal import dates
 from kapjournal.cli.common import (
     Ctx,
+    Form,
+    ask_line,
     clean,
     fail,
     friendly,
@@ -18,6 +22,8 @@ from kapjournal.cli.common import (
     pass_ctx,
     prompt_dirs,
     read_stdin,
+    stdin_is_terminal,
+    whole_number,
 )
 from kapjournal.records import (
     CHECKIN_CONTEXTS,
@@ -34,6 +40,11 @@ from kapjournal.records import (
 if TYPE_CHECKING:
     from kapjournal.journal import Journal
 
+HISTORY = " (lands in shell history; see --fields)"
+FIELDS_HELP = (
+    "Read the fields from standard input first: 'name: value' lines ({}), then an empty line, "
+    "then the text. Keeps them out of shell history."
+)
 KIND_NAMES = {
     "session": "session",
     "reflection": "reflection",
@@ -47,9 +58,10 @@ KIND_NAMES = {
     "--exercise", "exercise_id", help="Answer this exercise's steps (see 'prompts list')."
 )
 @click.option("--session", "session_ref", help="Link to this session (its number).")
-@click.option("--tag", "tags", multiple=True, help="A tag; repeat for more.")
-@click.option("--title", help="A short title.")
+@click.option("--tag", "tags", multiple=True, help="A tag; repeat for more" + HISTORY + ".")
+@click.option("--title", help="A short title" + HISTORY + ".")
 @click.option("--share", is_flag=True, help="Mark it as shared with your therapist.")
+@click.option("--fields", "use_fields", is_flag=True, help=FIELDS_HELP.format("title, tag"))
 @pass_ctx
 @friendly
 def write(
@@ -59,10 +71,12 @@ def write(
     tags: tuple[str, ...],
     title: str | None,
     share: bool,
+    use_fields: bool,
 ) -> None:
     """Write a reflection; the text comes from standard input.
 
-    With --exercise, separate the answers to its steps with a line holding only '---'.
+    On a terminal the title and tags are asked for; with --fields they come first on standard
+    input. With --exercise, separate the answers to its steps with a line holding only '---'.
     """
     catalog = None
     if exercise_id:
@@ -71,7 +85,13 @@ def write(
         catalog = load_packs(prompt_dirs(c))
         if catalog.get(exercise_id) is None:
             fail(f"there is no exercise {exercise_id!r}; see 'kapjournal prompts list'")
-    text = read_stdin("reflection")
+    form = Form(("title", "tag"), use_fields, "reflection")
+    if not exercise_id:
+        title = form.get("title", title, "Title (optional, enter to skip)")
+    tags = form.get("tag", tags, "Tags (optional, separated by commas)")
+    text = form.body()
+    if not text.strip():
+        fail("the reflection is empty; nothing was saved")
     with c.open() as journal:
         session_id = _session_id(journal, session_ref) if session_ref else None
         answers: tuple[str, ...] = ()
@@ -83,6 +103,8 @@ def write(
             answers = tuple(parts[: len(exercise.steps)])
             body = "\n---\n".join(parts[len(exercise.steps) :])
             title = title or exercise.title
+            if not any(a.strip() for a in answers) and not body.strip():
+                fail("every answer is empty; nothing was saved")
         reflection = journal.add(
             Reflection,
             exercise_id=exercise_id,
@@ -122,18 +144,50 @@ def _session_id(journal: Journal, ref: str) -> str:
 
 
 @click.command()
-@click.argument("score", type=click.IntRange(0, 10))
-@click.option("--anxiety", type=click.IntRange(0, 10))
-@click.option("--energy", type=click.IntRange(0, 10))
+@click.argument("score", type=click.IntRange(0, 10), required=False)
+@click.option("--anxiety", type=click.IntRange(0, 10), help="0 to 10" + HISTORY + ".")
+@click.option("--energy", type=click.IntRange(0, 10), help="0 to 10" + HISTORY + ".")
 @click.option("--context", type=click.Choice(CHECKIN_CONTEXTS), default="daily", show_default=True)
 @click.option("--note", "with_note", is_flag=True, help="Read a short note from standard input.")
+@click.option(
+    "--fields", "use_fields", is_flag=True, help=FIELDS_HELP.format("mood, anxiety, energy")
+)
 @pass_ctx
 @friendly
 def mood(
-    c: Ctx, score: int, anxiety: int | None, energy: int | None, context: str, with_note: bool
+    c: Ctx,
+    score: int | None,
+    anxiety: int | None,
+    energy: int | None,
+    context: str,
+    with_note: bool,
+    use_fields: bool,
 ) -> None:
-    """Check in: mood SCORE from 0 (worst) to 10 (best). Not a clinical measure."""
-    note = read_stdin("note").strip() if with_note else ""
+    """Check in: mood SCORE from 0 (worst) to 10 (best). Not a clinical measure.
+
+    Leave SCORE out to be asked on the terminal (or give it with --fields), so the scores stay
+    out of shell history. With --fields, the note is the text after the fields.
+    """
+    if score is None and not use_fields and not stdin_is_terminal():
+        raise click.UsageError("give the mood SCORE, or 'mood: N' with --fields")
+    form = Form(("mood", "anxiety", "energy"), use_fields, "note")
+    ask = score is None
+    score = whole_number(form.get("mood", score, "Mood, 0 (worst) to 10 (best)"), "mood", 0, 10)
+    if score is None:
+        fail("the mood score is missing; nothing was saved")
+    if ask:  # asked for the mood: ask for the others too
+        anxiety = whole_number(
+            form.get("anxiety", anxiety, "Anxiety, 0 to 10 (enter to skip)"), "anxiety", 0, 10
+        )
+        energy = whole_number(
+            form.get("energy", energy, "Energy, 0 to 10 (enter to skip)"), "energy", 0, 10
+        )
+    else:
+        anxiety = whole_number(form.get("anxiety", anxiety), "anxiety", 0, 10)
+        energy = whole_number(form.get("energy", energy), "energy", 0, 10)
+    note = ""
+    if use_fields or with_note:
+        note = form.body().strip()
     with c.open() as journal:
         journal.add(CheckIn, mood=score, anxiety=anxiety, energy=energy, context=context, note=note)
     click.echo(f"Checked in: mood {score}.")
@@ -144,31 +198,65 @@ def session() -> None:
     """Log and list dosing sessions."""
 
 
+SESSION_FIELDS = ("date", "route", "dose", "setting", "support", "number", "dissociation")
+
+
 @session.command("add")
 @click.option("--date", "when", help="When: 2026-11-25 or '2026-11-25 14:30' (default: now).")
-@click.option("--route", type=click.Choice(ROUTES), required=True)
-@click.option("--dose", default="", help="The dose as you would write it (e.g. '0.5 mg/kg').")
-@click.option("--setting", default="", help="Where: clinic, home with a sitter, ...")
-@click.option("--support", default="", help="Who was with you.")
+@click.option("--route", type=click.Choice(ROUTES), help="How it was taken" + HISTORY + ".")
+@click.option("--dose", default="", help="The dose, e.g. '0.5 mg/kg'" + HISTORY + ".")
+@click.option(
+    "--setting", default="", help="Where: clinic, home with a sitter, ..." + HISTORY + "."
+)
+@click.option("--support", default="", help="Who was with you" + HISTORY + ".")
 @click.option(
     "--number", type=click.IntRange(1, 999), help="Its number in your course (default: next)."
 )
-@click.option("--dissociation", type=click.IntRange(0, 10))
+@click.option("--dissociation", type=click.IntRange(0, 10), help="0 to 10" + HISTORY + ".")
+@click.option(
+    "--fields", "use_fields", is_flag=True, help=FIELDS_HELP.format(", ".join(SESSION_FIELDS))
+)
 @pass_ctx
 @friendly
 def session_add(
     c: Ctx,
     when: str | None,
-    route: str,
+    route: str | None,
     dose: str,
     setting: str,
     support: str,
     number: int | None,
     dissociation: int | None,
+    use_fields: bool,
 ) -> None:
-    """Log a session; your intention comes from standard input (may be empty)."""
-    intention = read_stdin("intention").strip()
+    """Log a session; your intention comes from standard input (may be empty).
+
+    On a terminal, the route, dose, setting, support and dissociation not given as options are
+    asked for; with --fields they come first on standard input. Either way they stay out of
+    shell history.
+    """
+    form = Form(SESSION_FIELDS, use_fields, "intention")
+    when = form.get("date", when)
+    route = form.get("route", route, f"Route ({', '.join(ROUTES)})")
+    if route not in ROUTES:
+        fail(f"the route must be one of: {', '.join(ROUTES)}")
+    dose = form.get("dose", dose, "Dose (optional, enter to skip)")
+    setting = form.get("setting", setting, "Setting (optional)")
+    support = form.get("support", support, "Support: who was with you (optional)")
+    dissociation = whole_number(
+        form.get("dissociation", dissociation, "Dissociation, 0 to 10 (optional)"),
+        "dissociation",
+        0,
+        10,
+    )
+    number = whole_number(form.get("number", number), "the session number", 1, 999)
+    intention = form.body().strip()
     with c.open() as journal:
+        if number and journal.session_by_number(number) is not None:
+            fail(
+                f"there is already a session number {number}; leave --number out to use the "
+                "next one. Nothing was saved"
+            )
         s = journal.add(
             DosingSession,
             when=parse_when(when, journal.clock()),
@@ -189,9 +277,11 @@ def session_add(
 def session_list(c: Ctx) -> None:
     """List sessions, oldest first."""
     with c.open(readonly=None) as journal:
+        zone = journal.clock().tzinfo
         for s in journal.sessions():
             click.echo(
-                f"{s.number:>3}  {s.when:%Y-%m-%d}  {ROUTE_LABELS[s.route]:<20} {clean(s.intention)[:40]}"
+                f"{s.number:>3}  {_day(s.when, zone)}  {ROUTE_LABELS.get(s.route, '?'):<20} "
+                f"{clean(s.intention, 40)}"
             )
 
 
@@ -199,10 +289,11 @@ def _summary_line(record: Record) -> str:
     match record:
         case Reflection():
             state = "shared" if record.share else "private"
-            title = record.title or "Reflection"
-            return f"{title}: {clean(record.text)[:50]}  [{state}]"
+            title = clean(record.title, 60) or "Reflection"
+            return f"{title}: {clean(record.text, 50)}  [{state}]"
         case DosingSession():
-            return f"Session {record.number}, {ROUTE_LABELS[record.route]}: {clean(record.intention)[:40]}"
+            route = ROUTE_LABELS.get(record.route, "?")
+            return f"Session {record.number}, {route}: {clean(record.intention, 40)}"
         case CheckIn():
             extra = "".join(
                 f" · {n} {v}"
@@ -213,14 +304,17 @@ def _summary_line(record: Record) -> str:
         case Assessment():
             from kapjournal.measures import instrument
 
-            return f"{instrument(record.instrument).name}: {record.score} ({record.band})"
+            return (
+                f"{instrument(record.instrument).name}: {record.score} ({clean(record.band, 30)})"
+            )
         case _:
             return record.kind
 
 
 @click.command("list")
 @click.option("--kind", type=click.Choice(sorted(KIND_NAMES)), help="Only this kind.")
-@click.option("--since", help="Only from this date (YYYY-MM-DD).")
+@click.option("--since", help="Only from this day (YYYY-MM-DD).")
+@click.option("-n", "newest", type=click.IntRange(min=1), help="Only the newest N.")
 @click.option(
     "--json",
     "as_json",
@@ -229,39 +323,94 @@ def _summary_line(record: Record) -> str:
 )
 @pass_ctx
 @friendly
-def list_(c: Ctx, kind: str | None, since: str | None, as_json: bool) -> None:
+def list_(c: Ctx, kind: str | None, since: str | None, newest: int | None, as_json: bool) -> None:
     """List what is in the journal, newest first."""
-    start = parse_when(since, datetime.min) if since else None
+    first = _since(since)
     with c.open(readonly=None) as journal:
-        items = [
+        zone = journal.clock().tzinfo
+        wanted = (
             r
             for r in journal.timeline()
-            if (kind is None or r.kind == kind) and (start is None or r.at >= start)
-        ]
-        _print_records(items, as_json)
+            if (kind is None or r.kind == kind) and (first is None or _on_or_after(r, first, zone))
+        )
+        _print_records(list(itertools.islice(wanted, newest)), as_json, zone)
 
 
-def _print_records(items: list[Record], as_json: bool) -> None:
+def _since(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return dates.parse_day(text, "--since")
+    except dates.DateError as exc:
+        fail(str(exc))
+
+
+def _on_or_after(record: Record, first: date, zone: tzinfo | None) -> bool:
+    return dates.in_zone(record.at, zone).date() >= first
+
+
+def _day(moment: datetime, zone: tzinfo | None = None, fmt: str = "%Y-%m-%d") -> str:
+    """A stored moment as a day in the patient's zone (as stored when it cannot be moved)."""
+    return dates.in_zone(moment, zone).strftime(fmt)
+
+
+# JSON escapes C0 controls itself; these it would leave raw (C1, DEL, bidi, line separators).
+_JSON_RAW = str.maketrans(
+    {
+        c: f"\\u{c:04x}"
+        for c in (0x7F, *range(0x80, 0xA0), 0x061C, 0x200E, 0x200F, 0x2028, 0x2029,
+                  *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+    }
+)  # fmt: skip
+
+
+def to_json_text(items: list[Record]) -> str:
+    """Records as JSON: Unicode kept readable, every character that could drive a terminal escaped."""
+    return json.dumps([to_dict(r) for r in items], ensure_ascii=False, indent=1).translate(
+        _JSON_RAW
+    )
+
+
+def _print_records(items: list[Record], as_json: bool, zone: tzinfo | None = None) -> None:
     if as_json:
-        click.echo(json.dumps([to_dict(r) for r in items], ensure_ascii=False, indent=1))
+        click.echo(to_json_text(items))
         return
-    for r in items:
-        click.echo(f"{r.at:%Y-%m-%d %H:%M}  {r.id[:8]}  {_summary_line(r)}")
+    # One write per thousand lines, not click.echo's flush per line: the text is already safe.
+    out = sys.stdout
+    if out is None:  # started with standard output closed: nowhere to write
+        return
+    for start in range(0, len(items), 1000):
+        out.write(
+            "".join(
+                f"{_day(r.at, zone, '%Y-%m-%d %H:%M')}  {clean(r.id[:8])}  {_summary_line(r)}\n"
+                for r in items[start : start + 1000]
+            )
+        )
+    out.flush()
     if not items:
         click.echo("Nothing yet.", err=True)
 
 
 @click.command()
-@click.argument("query")
+@click.argument("query", required=False)
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 @friendly
-def search(c: Ctx, query: str, as_json: bool) -> None:
-    """Find records holding every word of QUERY ('-' reads it from standard input)."""
-    if query == "-":
-        query = sys.stdin.readline().strip()
+def search(c: Ctx, query: str | None, as_json: bool) -> None:
+    """Find records holding every word of QUERY.
+
+    Leave QUERY out (or give '-') to type it on the terminal or pipe it in: words given as an
+    argument land in shell history.
+    """
+    if query is None or query == "-":
+        if stdin_is_terminal():
+            query = ask_line("Search for")
+        else:
+            query = read_stdin("search words").strip()
+        if not query:
+            fail("no search words given")
     with c.open(readonly=None) as journal:
-        _print_records(journal.search(query), as_json)
+        _print_records(journal.search(query), as_json, journal.clock().tzinfo)
 
 
 @click.command()
@@ -275,8 +424,10 @@ def plan(c: Ctx) -> None:
     with c.open(readonly=None) as journal:
         the_plan = journal.plan(catalog)
     due, coming = the_plan.due_today(), the_plan.coming()
+    for problem in catalog.problems:
+        click.echo(f"skipped: {problem}", err=True)
     if the_plan.small_step is not None:
-        click.echo(f"Your small step: {clean(the_plan.small_step.text)[:70]}")
+        click.echo(f"Your small step: {clean(the_plan.small_step.text, 70)}")
     if not due and not coming:
         click.echo("Nothing is due today. Write or check in whenever you like.")
     for label, items in (("Due today", due), ("Coming", coming)):
@@ -287,7 +438,10 @@ def plan(c: Ctx) -> None:
             where = f" (session {item.session.number})" if item.session else ""
             gentle = " · from earlier, if you still want to" if item.status == "overdue" else ""
             when = "" if label == "Due today" else f" · from {item.opens:%a %d %b}"
-            click.echo(f"  {ex.id:<26} {ex.minutes:>3} min  {clean(ex.title)}{where}{when}{gentle}")
+            click.echo(
+                f"  {clean(ex.id, 40):<26} {ex.minutes:>3} min  {clean(ex.title, 80)}"
+                f"{where}{when}{gentle}"
+            )
 
 
 @click.command()

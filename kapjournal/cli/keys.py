@@ -15,8 +15,8 @@ import click
 
 from kapjournal.cli.common import (
     Ctx,
-    ask_line,
     ask_secret,
+    ask_tty_line,
     fail,
     friendly,
     pass_ctx,
@@ -59,7 +59,9 @@ def show_recovery_key(journal: Journal, key: str, *, first: bool) -> None:
         journal.confirm_recovery_key()
         return
     last = key.rsplit("-", 1)[-1]
-    answer = ask_line(f"\nWhen it is written down, type its last group ({len(last)} characters): ")
+    answer = ask_tty_line(
+        f"\nWhen it is written down, type its last group ({len(last)} characters): "
+    )
     if answer is not None and answer.strip().upper() == last:
         journal.confirm_recovery_key()
         click.echo("Thank you. Keep it safe.")
@@ -187,7 +189,7 @@ def say_problems_except_pending(journal: Journal) -> None:
 @friendly
 def check(c: Ctx, accept_older: bool) -> None:
     """Check the whole journal: its file, its keys, every entry. Exit 1 if anything is wrong."""
-    with c.open(readonly=True, warn=False) as journal:
+    with c.open(readonly=None, warn=False) as journal:
         if accept_older and journal.rolled_back:
             journal.accept_older()
             click.echo(
@@ -212,6 +214,6 @@ def check(c: Ctx, accept_older: bool) -> None:
 @friendly
 def backup(c: Ctx, dest: Path) -> None:
     """Copy the journal, still encrypted, to DEST (never over an existing file)."""
-    with c.open(readonly=True) as journal:
+    with c.open(readonly=None) as journal:
         journal.backup(dest)
     click.echo(f"Backed up to {dest} (encrypted; the same passphrase opens it).")

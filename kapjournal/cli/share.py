@@ -4,7 +4,10 @@ Default protection of an
 export: ``--to`` a recipient, else ``--passphrase``, else the therapist's key from settings when
 one is set (the safe choice needs no flag), else plaintext with a warning; ``--plain`` asks for
 plaintext even when a therapist key is set. ``--everything`` is the patient's own copy, so it
-never defaults to the therapist's key.
+never defaults to the therapist's key. The format follows the file name through ``.age``
+(``summary.html.age`` is HTML), and an encrypted export's name must end in ``.age``
+(:mod:`kapjournal.summary.naming`, shared with the app). ``import --format kapjournal-json``
+brings an ``--everything`` file back in (plain or ``.age`` under a passphrase), ids and all.
 """
 
 from __future__ import annotations
@@ -24,28 +27,17 @@ INCLUDES = (
     "all",
     "scores",
 )  # as summary.model.INCLUDES; kept here so startup stays quick
-FORMAT_BY_SUFFIX = {
-    ".md": "md",
-    ".markdown": "md",
-    ".html": "html",
-    ".htm": "html",
-    ".json": "json",
-}
 
 
 def _day(text: str | None, name: str) -> date | None:
     if not text or text == "all":
         return None
+    from kapjournal.dates import DateError, parse_day
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"cannot read the {name} date {text!r}; write it like 2026-11-25")
-
-
-def _format_for(output: Path) -> str:
-    """The format the file name asks for (``summary.html.age`` → html), or Markdown."""
-    suffixes = [s.lower() for s in output.suffixes if s.lower() != ".age"]
-    return FORMAT_BY_SUFFIX.get(suffixes[-1], "md") if suffixes else "md"
+        return parse_day(text, f"the {name} date")
+    except DateError as exc:
+        fail(str(exc))
 
 
 def _export_passphrase() -> str:
@@ -109,6 +101,7 @@ def export(
     'for-therapist' are listed under what you would like to talk about. Drafts never go out.
     """
     from kapjournal.summary import exporting, sharing
+    from kapjournal.summary.naming import check_name, format_for_name
 
     if sum(map(bool, (recipient, use_passphrase, plain))) > 1:
         raise click.UsageError("choose one of --to, --passphrase and --plain")
@@ -127,6 +120,10 @@ def export(
             # The therapist's key is the default for summaries only: --everything is the
             # patient's own copy, which the therapist's key would lock them out of.
             recipient = journal.settings().therapist_recipient or None
+        encrypted = recipient is not None or passphrase is not None
+        named = check_name(output, encrypted=encrypted, fmt="everything" if everything else fmt)
+        if named.problem:
+            fail(named.problem + " (nothing was written)")
         if everything:
             done = exporting.export_everything(
                 journal, output, recipient=recipient, passphrase=passphrase
@@ -137,7 +134,7 @@ def export(
             if since != "all" and first is None:
                 first = exporting.default_range(last or today)[0]
             summary = exporting.summary_from(journal, first, last, include, catalog=_catalog(c))
-            fmt = fmt or _format_for(output)
+            fmt = fmt or format_for_name(output) or "md"
             done = exporting.export_summary(
                 journal, summary, fmt, output, recipient=recipient, passphrase=passphrase
             )
@@ -193,18 +190,33 @@ def keygen(output: Path) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jrnl-json", "dayone-json"]),
+    type=click.Choice(["jrnl-json", "dayone-json", "kapjournal-json"]),
     required=True,
-    help="jrnl-json: jrnl --format json; dayone-json: Journal.json from a Day One export.",
+    help="jrnl-json: jrnl --format json; dayone-json: a Day One export (.zip, or its "
+    "Journal.json); kapjournal-json: what export --everything wrote (plain or .age).",
 )
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @pass_ctx
 @friendly
 def import_(c: Ctx, fmt: str, file: Path) -> None:
-    """Import another journal's entries as private reflections (again adds nothing twice)."""
+    """Import another journal's entries as private reflections, or a kapjournal --everything
+    file with every record as it was (either way, importing again adds nothing twice)."""
     from kapjournal import importers
 
     data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    if fmt == "kapjournal-json":
+        found = importers.parse_everything(importers.open_everything(data, _import_passphrase))
+        with c.open() as journal:
+            done = importers.import_records(journal, found)
+        kinds: dict[str, int] = {}
+        for record in found:
+            kinds[record.kind] = kinds.get(record.kind, 0) + 1
+        what = ", ".join(kind_count(k, n) for k, n in kinds.items()) or "nothing"
+        click.echo(
+            f"Imported {done.added} of {len(found)} records ({what}), each with its own id"
+            + (f"; {done.skipped} were already there." if done.skipped else ".")
+        )
+        return
     entries = importers.parse(fmt, data)
     with c.open() as journal:
         result = importers.import_entries(journal, entries)
@@ -212,3 +224,31 @@ def import_(c: Ctx, fmt: str, file: Path) -> None:
         f"Imported {result.added} entries as private reflections"
         + (f" ({result.skipped} were already there)." if result.skipped else ".")
     )
+
+
+KIND_WORDS = {
+    "session": ("session", "sessions"),
+    "reflection": ("reflection", "reflections"),
+    "checkin": ("check-in", "check-ins"),
+    "assessment": ("questionnaire", "questionnaires"),
+    "safety_plan": ("safety plan", "safety plans"),
+    "settings": ("settings record", "settings records"),
+    "share_log": ("share log entry", "share log entries"),
+}
+
+
+def kind_count(kind: str, count: int) -> str:
+    """``1 session``, ``2 check-ins``: a count of records of one kind, in words."""
+    one, many = KIND_WORDS.get(kind, (kind, kind))
+    return f"{count} {one if count == 1 else many}"
+
+
+def _import_passphrase() -> str:
+    """The passphrase of an encrypted export: $KAPJOURNAL_EXPORT_PASSPHRASE, else asked once."""
+    env = os.environ.get(EXPORT_PASSPHRASE_ENV)
+    if env:
+        return env
+    answer = ask_secret("Passphrase of this export")
+    if not answer:
+        fail("no passphrase given; nothing was imported")
+    return answer

@@ -7,10 +7,12 @@ Nothing here imports the journal, the store, the vault or Textual.
 
 from __future__ import annotations
 
-from kapjournal.summary.build import build_summary, commitments_from
-from kapjournal.summary.fhir import render_fhir
-from kapjournal.summary.html import render_html
-from kapjournal.summary.markdown import render_markdown
+from collections.abc import Iterator
+
+from kapjournal.summary.build import build_summary, commitments_from, questions_from
+from kapjournal.summary.fhir import iter_fhir, render_fhir
+from kapjournal.summary.html import iter_html, render_html
+from kapjournal.summary.markdown import iter_markdown, render_markdown
 from kapjournal.summary.model import DISCLAIMER, INCLUDES, TALK_TAG, Summary
 
 FORMATS: dict[str, str] = {"md": "Markdown", "html": "HTML", "json": "FHIR JSON"}
@@ -28,6 +30,17 @@ def render(summary: Summary, fmt: str) -> str:
     raise ValueError(f"format must be one of: {', '.join(FORMATS)}")
 
 
+def iter_render(summary: Summary, fmt: str) -> Iterator[bytes]:
+    """:func:`render` as UTF-8 pieces, for writing a large summary as it is made."""
+    if fmt == "json":
+        return iter_fhir(summary)
+    if fmt == "md":
+        return (piece.encode() for piece in iter_markdown(summary))
+    if fmt == "html":
+        return (piece.encode() for piece in iter_html(summary))
+    raise ValueError(f"format must be one of: {', '.join(FORMATS)}")
+
+
 __all__ = [
     "DISCLAIMER",
     "EXTENSIONS",
@@ -37,6 +50,8 @@ __all__ = [
     "Summary",
     "build_summary",
     "commitments_from",
+    "iter_render",
+    "questions_from",
     "render",
     "render_fhir",
     "render_html",

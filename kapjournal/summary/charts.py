@@ -2,6 +2,9 @@
 
 Hand-written SVG (no plotting stack, nothing fetched), drawn on the same time axis as the range so
 the charts line up. Gaps stay gaps. Any patient text (a dose, in a session's tooltip) is escaped.
+Band names are not drawn inside the chart (a long one was cut off at the edge): the HTML puts them
+in a legend under it, which wraps at any width. Text sizes are set by the page's CSS, in the
+chart's own units, so they can grow on a narrow screen where the chart is scaled down.
 """
 
 from __future__ import annotations
@@ -14,12 +17,17 @@ from kapjournal.measures import Instrument
 from kapjournal.summary.model import ScoreRow, Summary, long_date
 
 W, H = 680, 190
-LEFT, RIGHT, TOP, BOTTOM = 34, 104, 10, 24
+LEFT, RIGHT, TOP, BOTTOM = 36, 14, 10, 34
 PLOT_W, PLOT_H = W - LEFT - RIGHT, H - TOP - BOTTOM
 MAX_DOTS = 200  # above this many days, draw the line only
 BAND_FILLS = ("#eef4ee", "#f3f3e6", "#f7efdf", "#f6e6da", "#f3dcdc")
 LINE = "#3b6ea5"
 SESSION = "#8a6d3b"
+
+
+def band_fills(inst: Instrument) -> tuple[str, ...]:
+    """The shade of each band, lightest for the lowest (the chart and its legend share them)."""
+    return BAND_FILLS[-len(inst.bands) :] if len(inst.bands) < 3 else BAND_FILLS
 
 
 def _x(index: int, days: int) -> float:
@@ -64,7 +72,7 @@ def _axis(summary: Summary) -> list[str]:
         anchor = "end" if i == days - 1 and days > 1 else anchor
         label = long_date(summary.since + timedelta(days=i))
         out.append(
-            f'<text x="{_x(i, days):.1f}" y="{H - 8}" text-anchor="{anchor}">{escape(label)}</text>'
+            f'<text x="{_x(i, days):.1f}" y="{H - 6}" text-anchor="{anchor}">{escape(label)}</text>'
         )
     return out
 
@@ -96,7 +104,8 @@ def mood_chart(summary: Summary) -> str:
         y = _y(level, 10)
         out.append(
             f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + PLOT_W}" y2="{y:.1f}" stroke="#e2e2e2"/>'
-            f'<text x="{LEFT - 6}" y="{y + 3:.1f}" text-anchor="end">{level}</text>'
+            f'<text x="{LEFT - 6}" y="{y:.1f}" text-anchor="end" dominant-baseline="central">'
+            f"{level}</text>"
         )
     out += _sessions(summary)
     points = [None if v is None else (_x(i, days), _y(v, 10)) for i, v in enumerate(mood.daily)]
@@ -119,18 +128,21 @@ def score_chart(summary: Summary, row: ScoreRow, inst: Instrument) -> str:
     days = (summary.until - summary.since).days + 1
     top = float(inst.max_score)
     out = _open(f"{inst.name} scores from {long_date(summary.since)} to {long_date(summary.until)}")
-    fills = BAND_FILLS[-len(inst.bands) :] if len(inst.bands) < 3 else BAND_FILLS
-    for band, fill in zip(inst.bands, fills, strict=False):
+    for band, fill in zip(inst.bands, band_fills(inst), strict=False):
         y_top, y_low = _y(min(band.high + 1, top), top), _y(band.low, top)
         out.append(
             f"<g><title>{escape(f'{inst.name} {band.low}-{band.high}: {band.label}')}</title>"
             f'<rect x="{LEFT}" y="{y_top:.1f}" width="{PLOT_W}" height="{y_low - y_top:.1f}" '
-            f'fill="{fill}"/>'
-            f'<text x="{LEFT + PLOT_W + 4}" y="{(y_top + y_low) / 2 + 3:.1f}">'
-            f"{escape(band.label)}</text></g>"
+            f'fill="{fill}"/></g>'
         )
-        out.append(f'<text x="{LEFT - 6}" y="{y_low + 3:.1f}" text-anchor="end">{band.low}</text>')
-    out.append(f'<text x="{LEFT - 6}" y="{TOP + 3}" text-anchor="end">{inst.max_score}</text>')
+        out.append(
+            f'<text x="{LEFT - 6}" y="{y_low:.1f}" text-anchor="end" '
+            f'dominant-baseline="central">{band.low}</text>'
+        )
+    out.append(
+        f'<text x="{LEFT - 6}" y="{TOP}" text-anchor="end" dominant-baseline="central">'
+        f"{inst.max_score}</text>"
+    )
     out += _sessions(summary)
     points = [(_x(_index(p.day, summary.since), days), _y(p.score, top)) for p in row.points]
     out.append(_path(points))

@@ -10,7 +10,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from kapjournal.measures import Change
 
 Include = Literal["shared", "all", "scores"]
 INCLUDES: tuple[str, ...] = ("shared", "all", "scores")
@@ -18,19 +21,43 @@ TALK_TAG = "for-therapist"  # a reflection tagged so goes under "what I would li
 DISCLAIMER = "Patient-reported, not clinically verified."
 MOOD_NOTE = "Mood is the patient's own 0-10 rating, not a validated measure."
 NOT_A_DIAGNOSIS = "Score bands are the published ranges of each questionnaire, not a diagnosis."
-WORSE_BY = 5  # PHQ-9 points above baseline that raise a flag
 WEEKLY_AFTER_DAYS = 120  # longer ranges draw the text sparkline one character per week
 # Which exercise's answer is the committed action (1-based step), and which exercise looks back
 # on it. Defaults match prompts/core.toml and before.toml; pass ``commitments_from(catalog)``.
 DEFAULT_COMMITMENTS: Mapping[str, int] = {"small-step": 3}
 DEFAULT_FOLLOWUPS: Mapping[str, str] = {"small-step-followup": "small-step"}
+# Which answer of which exercise states the intention, and which says how the session met it
+# (1-based steps of prompts/before.toml "intention" and core.toml "intention-review").
+DEFAULT_INTENTIONS: Mapping[str, int] = {"intention": 3}
+DEFAULT_REVIEWS: Mapping[str, int] = {"intention-review": 2}
+# Mood around a session: a fixed window whatever range the summary covers (see build._windows).
+MOOD_WINDOWS: tuple[tuple[str, str], ...] = (
+    ("before", "Week before"),
+    ("same_day", "Same day"),
+    ("day1", "Day +1"),
+    ("day3", "Day +3"),
+    ("day7", "Day +7"),
+)
+MOOD_WINDOW_NOTE = (
+    "Each mood cell is the mean of the patient's 0-10 ratings, with the number of check-ins "
+    "behind it in brackets, from a fixed window around the session whatever period this summary "
+    "covers: the 7 days before (and earlier on the session day), the rest of the session day, "
+    "and days +1, +3 and +7."
+)
 
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+_ANY_UNSAFE = re.compile(
+    r"[\r\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
 def clean(text: str) -> str:
     """Patient text without ANSI sequences, control characters or bidi overrides; keeps \\n, \\t."""
+    if _ANY_UNSAFE.search(text) is None:  # the usual case: one scan, no copies
+        return text.strip()
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _UNSAFE.sub("", _ANSI.sub("", text)).strip()
 
@@ -39,7 +66,7 @@ def clean(text: str) -> str:
 class Flag:
     """Something a clinician would want to see first. ``text`` is ours, never patient text."""
 
-    kind: str  # phq9_item9, phq9_worse, side_effects
+    kind: str  # phq9_item9, worse, side_effects
     day: date
     text: str
 
@@ -53,16 +80,23 @@ class ScorePoint:
 
 @dataclass(frozen=True, slots=True)
 class ScoreRow:
-    """One questionnaire over the range: baseline (first in range) against the latest."""
+    """One questionnaire over the range: first in range, the one before the latest, the latest.
+
+    ``previous`` may lie before the range (the last score before it), so a worsening at the
+    start of the range is still judged against what came before; it says its own date.
+    """
 
     instrument: str
     name: str
-    points: tuple[ScorePoint, ...]
+    points: tuple[ScorePoint, ...]  # inside the range, oldest first
     band: str  # band label of the latest score
-    change: int
+    change: int  # latest minus first in range
     change_pct: float | None
-    response: bool | None  # None with a single score
+    response: bool | None  # 50% fall; None with a single score, and for PCL-5 (not its rule)
     remission: bool | None  # None where the instrument has no remission range
+    previous: ScorePoint | None = None  # the score before the latest (maybe before the range)
+    last_change: Change | None = None  # latest against previous, by the instrument's own rule
+    clusters: tuple[tuple[str, str, int], ...] = ()  # PCL-5 latest: (key, name, subtotal)
 
     @property
     def baseline(self) -> ScorePoint:
@@ -90,6 +124,27 @@ class MoodTrend:
 
 
 @dataclass(frozen=True, slots=True)
+class MoodWindow:
+    """Mean mood in one window around a session, and how many check-ins it rests on."""
+
+    mean: float | None
+    count: int
+
+
+NO_MOOD = MoodWindow(None, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreMove:
+    """A questionnaire around one session: the last score before it, the first after it."""
+
+    name: str
+    before: ScorePoint
+    after: ScorePoint
+    change: Change
+
+
+@dataclass(frozen=True, slots=True)
 class SessionRow:
     id: str
     when: str  # ISO timestamp, for FHIR
@@ -100,11 +155,26 @@ class SessionRow:
     intention: str  # empty with include="scores"
     dissociation: int | None
     side_effects: tuple[str, ...]
-    before: float | None
-    same_day: float | None
-    day1: float | None
-    day7: float | None
+    before: MoodWindow = NO_MOOD
+    same_day: MoodWindow = NO_MOOD
+    day1: MoodWindow = NO_MOOD
+    day3: MoodWindow = NO_MOOD
+    day7: MoodWindow = NO_MOOD
     details: tuple[tuple[str, str], ...] = ()  # setting, support, notes, BP: include="all" only
+    # The thread of the session (issue 14): intention → review → small step → what came of it.
+    review: str = ""
+    step: str = ""
+    outcome: str = ""
+    followed_up: date | None = None
+    scores: tuple[ScoreMove, ...] = ()
+
+    def windows(self) -> tuple[tuple[str, MoodWindow], ...]:
+        return tuple((label, getattr(self, key)) for key, label in MOOD_WINDOWS)
+
+    def mood_change(self, key: str) -> float | None:
+        """Mean mood in a window after the session minus the week before; None if either is."""
+        later, before = getattr(self, key).mean, self.before.mean
+        return None if later is None or before is None else later - before
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +187,7 @@ class ReflectionItem:
     tags: tuple[str, ...]
     shared: bool
     session_number: int | None
+    parts: tuple[tuple[str, str], ...] = ()  # (question, answer); question "" for free writing
 
     def meta(self, include: str, escape_text: Callable[[str], str]) -> list[str]:
         """The small print under a reflection's heading, the same in every format."""
@@ -140,6 +211,7 @@ class Commitment:
     text: str
     followed_up: date | None
     outcome: str  # the patient's first answer when looking back, or ""
+    session_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +224,8 @@ class AssessmentItem:
     score: int
     band: str
     flags: tuple[str, ...]
+    change: Change | None = None  # against the score before it, by the instrument's own rule
+    clusters: tuple[tuple[str, str, int], ...] = ()  # PCL-5: (key, name, subtotal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +236,7 @@ class CheckInItem:
     anxiety: int | None
     energy: int | None
     note: str  # include="all" only
+    day: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +255,10 @@ class Summary:
     assessments: tuple[AssessmentItem, ...]
     checkins: tuple[CheckInItem, ...]
     attributions: tuple[tuple[str, str], ...]  # (instrument names, attribution)
-    item_ids: tuple[str, ...]  # every record the summary drew on, for the share log
+    item_ids: tuple[str, ...]  # every record the summary drew on (for its digest, never logged)
+    counts: tuple[tuple[str, int], ...] = ()  # (kind, how many) of what it drew on
+    digest: str = ""  # SHA-256 of the ids and versions drawn on (see build.digest_of)
+    made: str = ""  # when it was made (ISO date and time), for the FHIR Bundle's timestamp
 
     @property
     def title(self) -> str:
@@ -189,3 +267,8 @@ class Summary:
 
 def long_date(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``1 item``, ``2 items``: never "1 items"."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"

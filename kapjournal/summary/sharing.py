@@ -1,16 +1,22 @@
 """Writing an export: to an age recipient, under a passphrase, or (asked for) in plaintext.
 
-Encryption happens in memory before the file exists, so a failure never leaves a file behind and
-no plaintext temp file is ever written. The file is created with ``O_CREAT|O_EXCL`` and mode
-0600: an existing file is never overwritten, and nobody else on the machine can read it. Files
-are standard age (binary, not armored): ``age -d -i key.txt summary.html.age`` opens them.
+No plaintext temp file is ever written. The file is created with ``O_CREAT|O_EXCL`` and mode
+0600: an existing file is never overwritten, and nobody else on the machine can read it; if
+writing fails part way, the partial file is removed. :func:`write_stream` writes an export as it is
+made, so a large one is never whole in memory: in plaintext, or encrypted to an age recipient as a
+stream; under a passphrase it is gathered first (pyrage's passphrase mode takes bytes only). An
+encrypted export's name must end in ``.age`` and a plaintext one's must not
+(:mod:`kapjournal.summary.naming`). Files are standard age (binary, not armored):
+``age -d -i key.txt summary.html.age`` opens them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -53,9 +59,8 @@ def encrypt(data: bytes, *, recipient: str | None = None, passphrase: str | None
     return data
 
 
-def write_new(path: Path | str, data: bytes) -> Path:
-    """Create ``path`` (mode 0600, never overwriting), write ``data`` fully, fsync; all or nothing."""
-    path = Path(path).expanduser()
+def _create(path: Path) -> int:
+    """A new file, 0600, never an existing one (nor through a symlink)."""
     flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0)
     flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
@@ -68,24 +73,59 @@ def write_new(path: Path | str, data: bytes) -> Path:
         raise ExportError(f"the folder {path.parent} does not exist") from None
     except IsADirectoryError:
         raise ExportError(f"{path} is a folder; give a file name") from None
-    try:
-        with contextlib.suppress(OSError):
-            os.fchmod(fd, 0o600)  # exactly 0600 whatever the umask
+    with contextlib.suppress(OSError):
+        os.fchmod(fd, 0o600)  # exactly 0600 whatever the umask
+    return fd
+
+
+class _FdWriter:
+    """``write()`` onto a file descriptor, every byte or an error (for pyrage and our chunks)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
         view = memoryview(data)
         while view:
-            written = os.write(fd, view)
+            written = os.write(self.fd, view)
             view = view[written:]
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _fill(path: Path, fd: int, write: Callable[[_FdWriter], object]) -> Path:
+    """Run ``write`` on the new file, fsync it; on any failure close and remove it."""
+    try:
+        write(_FdWriter(fd))
         os.fsync(fd)
     except BaseException as exc:
-        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.close(fd)
         with contextlib.suppress(OSError):
             path.unlink()
         if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
             raise ExportError("the disk is full; the partial export was removed") from None
+        if isinstance(exc, pyrage_errors()):
+            raise ExportError("the export could not be encrypted") from None
         raise
     os.close(fd)
     _sync_dir(path.parent)
     return path
+
+
+def pyrage_errors() -> tuple[type[BaseException], ...]:
+    import pyrage
+
+    return (pyrage.EncryptError,)
+
+
+def write_new(path: Path | str, data: bytes) -> Path:
+    """Create ``path`` (mode 0600, never overwriting), write ``data`` fully, fsync; all or nothing."""
+    path = Path(path).expanduser()
+    fd = _create(path)
+    return _fill(path, fd, lambda out: out.write(data))
 
 
 def _sync_dir(folder: Path) -> None:
@@ -101,11 +141,73 @@ def _sync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def check_export_name(path: Path | str, encrypted: bool) -> None:
+    """Refuse an encrypted export not named ``….age``, and a plaintext one that is."""
+    from kapjournal.summary.naming import check_name
+
+    found = check_name(Path(path), encrypted=encrypted)
+    if found.problem:
+        raise ExportError(found.problem)
+
+
 def write_export(
     data: bytes, path: Path | str, *, recipient: str | None = None, passphrase: str | None = None
 ) -> Path:
     """Encrypt (to ``recipient``, under ``passphrase``, or not at all) and write a new 0600 file."""
+    check_export_name(path, recipient is not None or passphrase is not None)
     return write_new(path, encrypt(data, recipient=recipient, passphrase=passphrase))
+
+
+class _ChunkReader(io.RawIOBase):
+    """A readable stream over an iterator of byte strings (for pyrage's streaming encryption)."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks: Iterator[bytes] = iter(chunks)
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._pending:
+            try:
+                self._pending = next(self._chunks)
+            except StopIteration:
+                return 0
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+def write_stream(
+    chunks: Iterable[bytes],
+    path: Path | str,
+    *,
+    recipient: str | None = None,
+    passphrase: str | None = None,
+) -> Path:
+    """Write an export made piece by piece to a new 0600 file, encrypting as :func:`encrypt`."""
+    if recipient is not None and passphrase is not None:
+        raise ExportError("choose a recipient or a passphrase, not both")
+    path = Path(path).expanduser()
+    check_export_name(path, recipient is not None or passphrase is not None)
+    if passphrase is not None:
+        return write_new(path, encrypt(b"".join(chunks), passphrase=passphrase))
+    if recipient is not None:
+        import pyrage
+
+        key = pyrage.x25519.Recipient.from_str(check_recipient(recipient))
+        fd = _create(path)
+        reader = io.BufferedReader(_ChunkReader(chunks), buffer_size=1 << 16)
+        return _fill(path, fd, lambda out: pyrage.encrypt_io(reader, out, [key]))
+
+    def plain(out: _FdWriter) -> None:
+        for chunk in chunks:
+            out.write(chunk)
+
+    fd = _create(path)
+    return _fill(path, fd, plain)
 
 
 def recipient_label(recipient: str | None, passphrase: str | None) -> str:

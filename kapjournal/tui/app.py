@@ -29,8 +29,9 @@ from textual.theme import Theme
 
 from kapjournal.clock import Clock, system_clock
 from kapjournal.errors import KapJournalError
-from kapjournal.exercises import Catalog, builtin_prompt_dirs, load_packs
-from kapjournal.paths import ensure_private_dir, user_prompt_dir
+from kapjournal.exercises import Catalog, PackProblem, builtin_prompt_dirs, load_packs
+from kapjournal.paths import check_private_dir, ensure_private_dir, user_prompt_dir
+from kapjournal.text import one_line, safe_text
 from kapjournal.tui.base import JournalMixin
 
 if TYPE_CHECKING:
@@ -156,14 +157,18 @@ class KapJournalApp(App[None]):
         self._load_catalog()
 
     def _claim_journal(self) -> bool:
-        """Take an advisory lock beside the journal; False if another copy of the app holds it."""
+        """Take an advisory lock beside the journal; False if another copy of the app holds it.
+
+        The lock file is never followed through a link (O_NOFOLLOW) nor waited on (O_NONBLOCK).
+        """
         import fcntl
 
         try:
             ensure_private_dir(self.journal_path.parent)
-            fd = os.open(f"{self.journal_path}.lock", os.O_CREAT | os.O_RDWR, 0o600)
-        except OSError:
-            return True  # a read-only place: the journal's own errors will explain
+            flags = os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+            fd = os.open(f"{self.journal_path}.lock", flags, 0o600)
+        except (OSError, KapJournalError):
+            return True  # a read-only or unsafe place: unlocking explains it
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -185,6 +190,7 @@ class KapJournalApp(App[None]):
 
         recovery = None
         try:
+            check_private_dir(self.journal_path.parent)
             journal = Journal.unlock(self.journal_path, passphrase, clock=self.clock)
             journal.load()
             if journal.recovery_pending is not None and not restoring and not journal.rolled_back:
@@ -217,7 +223,12 @@ class KapJournalApp(App[None]):
         """The prompt packs, read once per run (they hold no journal data)."""
         with self._catalog_lock:
             if self._catalog_cache is None:
-                self._catalog_cache = load_packs(self.prompt_dirs)
+                try:
+                    self._catalog_cache = load_packs(self.prompt_dirs)
+                except Exception as exc:  # packs are outside data: the app works without them
+                    problem = PackProblem(Path("prompt packs"), None, None, None,
+                                          f"could not be read ({type(exc).__name__})")  # fmt: skip
+                    self._catalog_cache = Catalog(problems=[problem])
             return self._catalog_cache
 
     @on(UnlockFailed)
@@ -248,10 +259,11 @@ class KapJournalApp(App[None]):
             first = self.catalog.problems[0]
             more = len(self.catalog.problems) - 1
             self.notify(
-                f"A prompt pack has a problem and was skipped in part: {first}"
+                f"A prompt pack has a problem and was skipped in part: {one_line(str(first), 300)}"
                 + (f" (and {more} more)" if more else ""),
                 severity="warning",
                 timeout=10,
+                markup=False,
             )
         if self.journal is not None:
             self._say_problems(self.journal)
@@ -321,6 +333,24 @@ class KapJournalApp(App[None]):
         ):
             self.screen.post_message(events.ScreenResume())
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is plain text: messages quote paths, packs and errors, never markup.
+
+        Screens' ``self.notify`` passes ``markup=True`` by Textual's default; it is ignored here.
+        """
+        super().notify(
+            safe_text(message), title=one_line(title), severity=severity, timeout=timeout,
+            markup=False,
+        )  # fmt: skip
+
     def _apply_settings(self) -> None:
         if self.journal is None:
             return
@@ -334,6 +364,7 @@ class KapJournalApp(App[None]):
         """Open a journal screen by name (see SCREENS)."""
         if self.journal is None and name not in ("help", "capture"):
             return
+        self.refresh_if_changed()  # what another kapjournal wrote meanwhile shows here too
         self.push_screen(screen_class(name)(**kwargs))
 
     def action_go(self, name: str) -> None:

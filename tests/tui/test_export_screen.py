@@ -105,7 +105,7 @@ async def test_include_and_format_change_the_preview(
         assert "sea held me" not in preview(app) and "PHQ-9" in preview(app)
         app.screen.query_one("#export-format", Select).value = "json"
         await wait_workers(pilot)
-        assert preview(app).startswith('{\n "resourceType": "Bundle"')
+        assert preview(app).startswith('{"resourceType":"Bundle"')
         assert app.screen.query_one("#export-path", Input).value.endswith(".json.age")
         app.screen.query_one("#export-format", Select).value = "html"
         await wait_workers(pilot)
@@ -150,6 +150,35 @@ async def test_write_to_the_therapist_and_see_it_in_the_log(
         await wait_workers(pilot)
         assert "already exists" in str(app.screen.query_one("#export-status", Static).content)
         assert target.read_bytes() == before and len(app.journal.share_logs()) == 1
+
+
+async def test_the_format_follows_the_name_through_age(
+    make_app: Callable[..., KapJournalApp],
+    export_journal: Journal,
+    identity: pyrage.x25519.Identity,
+    tmp_path: Path,
+) -> None:
+    app = make_app()
+    target = tmp_path / "summary.html.age"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_export(app, pilot)
+        assert app.screen.query_one("#export-format", Select).value == "md"
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await wait_workers(pilot)
+        assert app.screen.query_one("#export-format", Select).value == "html"
+        await pilot.click("#export-write")
+        await wait_workers(pilot)
+        assert pyrage.decrypt(target.read_bytes(), [identity]).startswith(b"<!DOCTYPE html>")
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "summary.html")
+        await wait_workers(pilot)
+        await pilot.click("#export-write")
+        await wait_workers(pilot)
+        status = str(app.screen.query_one("#export-status", Static).content)
+        assert 'use "summary.html.age"' in status and not (tmp_path / "summary.html").exists()
+        assert app.journal is not None
+        assert len(app.journal.share_logs()) == 1
+        shown = str(app.screen.query_one("#export-log", Static).content)
+        assert "HTML" in shown and " records" in shown  # counts, not ids
 
 
 async def test_passphrase_and_plain(

@@ -12,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Button, Footer, Input, Static
 
 from kapjournal.errors import KapJournalError
@@ -21,6 +22,7 @@ from kapjournal.tui.base import JournalScreen
 from kapjournal.tui.widgets.editor import JournalInput
 from kapjournal.tui.widgets.keys import HELP_FIRST
 from kapjournal.tui.widgets.scale import Scale
+from kapjournal.tui.widgets.text import clean
 
 TITLES = {
     "daily": "How are you right now?",
@@ -119,7 +121,7 @@ class CheckInScreen(JournalScreen):
 
     def _say(self, text: str) -> None:
         error = self.query_one("#checkin-error", Static)
-        error.update(text)
+        error.update(Content(clean(text)))
         error.remove_class("hidden")
 
     def action_cancel(self) -> None:

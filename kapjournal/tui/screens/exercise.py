@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from kapjournal import dates
 from kapjournal.exercises import Exercise
 from kapjournal.plan import placeholder_values
 from kapjournal.records import DosingSession, Reflection
@@ -316,7 +317,7 @@ class ExercisePickerScreen(JournalScreen):
             for d in drafts:
                 exercise = self.catalog.get(d.exercise_id)
                 name = exercise.title if exercise else (d.title or "Free writing")
-                when = d.updated.astimezone(self.now().tzinfo).strftime("%a %d %b %H:%M")
+                when = dates.in_zone(d.updated, self.now().tzinfo).strftime("%a %d %b %H:%M")
                 excerpt = one_line(d.text, 30)
                 line = Text(f"  ✎ {one_line(name, 34)}  ", no_wrap=True, overflow="ellipsis")
                 line.append(f"{when}  {excerpt}", style="dim")

@@ -28,10 +28,12 @@ from kapjournal.records import ShareLog
 from kapjournal.summary import DISCLAIMER, render
 from kapjournal.summary.exporting import log_export, summary_from
 from kapjournal.summary.model import Summary
+from kapjournal.summary.naming import format_for_name
 from kapjournal.summary.sharing import write_export
 from kapjournal.tui.base import JournalScreen
 from kapjournal.tui.widgets.editor import JournalTextArea
 from kapjournal.tui.widgets.keys import HELP_FIRST
+from kapjournal.tui.widgets.text import clean, one_line
 
 RANGES = [
     ("last 2 weeks", "14"),
@@ -45,6 +47,12 @@ FORMAT_NAMES = {"md": "Markdown", "html": "HTML", "json": "FHIR JSON", "everythi
 INCLUDE_NAMES = {"shared": "shared", "all": "all writing", "scores": "scores only"}
 PREVIEW_LIMIT = 300_000  # characters; a preview of years of writing is cut, and says so
 LOG_LINES = 4
+
+
+def shared_count(log: ShareLog) -> str:
+    """How much an export held: its counts (older logs only kept the ids: count those)."""
+    total = sum(log.counts.values()) if log.counts else len(log.item_ids)
+    return f"{total} record" + ("" if total == 1 else "s")
 
 
 def short_key(recipient: str) -> str:
@@ -149,7 +157,7 @@ class ExportScreen(JournalScreen):
 
     def compose(self) -> ComposeResult:
         recipient = self.journal.settings().therapist_recipient
-        name = self.journal.settings().therapist_name or "your therapist"
+        name = one_line(self.journal.settings().therapist_name, 40) or "your therapist"
         with Horizontal(id="export-head"):
             yield Static("Share with my therapist", id="export-title")
             yield Static(DISCLAIMER, id="export-label")
@@ -250,6 +258,9 @@ class ExportScreen(JournalScreen):
     @on(Input.Changed, "#export-path")
     def _path_changed(self, event: Input.Changed) -> None:
         self._path_edited = event.value != self.default_path()
+        named = format_for_name(event.value.strip())  # the format follows the name through .age
+        if named is not None and named != self.fmt:
+            self.query_one("#export-format", Select).value = named
 
     def _range(self) -> tuple[date | None, date]:
         today = self.now().date()
@@ -346,7 +357,7 @@ class ExportScreen(JournalScreen):
         status = self.query_one("#export-status", Static)
         status.remove_class("warning")
         if event.path is None:
-            status.update(f"Not written: {event.error}")
+            status.update(f"Not written: {clean(str(event.error))}")
             return
         try:
             log_export(self.journal, event.summary, event.fmt, event.recipient)
@@ -355,7 +366,7 @@ class ExportScreen(JournalScreen):
         how = {"none": "not encrypted", "passphrase": "encrypted with your passphrase"}.get(
             event.recipient, f"encrypted to {short_key(event.recipient)}"
         )
-        status.update(f"Written to {event.path} ({how}).")
+        status.update(f"Written to {clean(str(event.path))} ({how}).")
         for widget_id in ("#export-passphrase", "#export-passphrase-again"):
             self.query_one(widget_id, Input).value = ""
         self._show_log()
@@ -375,8 +386,7 @@ class ExportScreen(JournalScreen):
             )
             lines.append(
                 f"{log.created:%-d %b %Y %H:%M}  {span} · {FORMAT_NAMES.get(log.format, log.format)}"
-                f" · {INCLUDE_NAMES.get(log.include, log.include)} · {to} · "
-                f"{len(log.item_ids)} items"
+                f" · {INCLUDE_NAMES.get(log.include, log.include)} · {to} · {shared_count(log)}"
             )
         self.query_one("#export-log", Static).update("\n".join(lines))
 

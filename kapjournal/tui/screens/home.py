@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Label, ListItem, ListView, Static
 
-from kapjournal import trends
+from kapjournal import dates, trends
 from kapjournal.errors import KapJournalError
 from kapjournal.plan import Plan, PlanItem
 from kapjournal.records import ROUTE_LABELS, CheckIn, DosingSession
@@ -26,6 +26,7 @@ from kapjournal.tui.widgets.keys import HELP_FIRST
 from kapjournal.tui.widgets.text import days_ago, one_line, when_words
 
 SPARK_DAYS = 30
+PANEL_FAILED = "This part could not be shown (a record in it looks damaged); the rest works."
 KEYS = Content.from_markup(
     "[b]c[/b] check in · [b]w[/b] write · [b]x[/b] exercises\n"
     "[b]s[/b] log a session · [b]l[/b] sessions\n"
@@ -146,20 +147,38 @@ class HomeScreen(JournalScreen):
         """Read the journal once and fill every panel."""
         now = self.now()
         self.query_one("#today-date", Static).update(now.strftime("%a %-d %b"))
-        sessions = self.journal.sessions()
-        checkins = self.journal.checkins()
+        # A record dated outside 1900-2100 (a typo kept by an older version) is in the timeline,
+        # where it can be fixed, but never the "last" of anything here.
+        sessions = [s for s in self.journal.sessions() if dates.in_bounds(s.when)]
+        checkins = [c for c in self.journal.checkins() if dates.in_bounds(c.created)]
         remember_region(self.journal.settings().region)
         try:
             plan = self.journal.plan(self.catalog)
-        except KapJournalError as exc:
-            self.notify(f"Could not work out today's exercises: {exc}", severity="warning")
+        except Exception as exc:  # one panel's failure must not take Home (and F1) with it
+            reason = str(exc) if isinstance(exc, KapJournalError) else "something in the journal"
+            self.notify(f"Could not work out today's exercises: {reason}", severity="warning")
             plan = None
         first_time = not sessions and not checkins and not self.journal.reflections()
         self.query_one("#welcome").set_class(not first_time, "hidden")
-        self._show_session(sessions, plan)
-        await self._show_plan(plan, first_time)
-        self._show_mood(checkins, sessions)
-        self._show_last_checkin(checkins)
+        for panel, show in (
+            ("#session-summary", lambda: self._show_session(sessions, plan)),
+            ("#mood-means", lambda: self._show_mood(checkins, sessions)),
+            ("#last-checkin", lambda: self._show_last_checkin(checkins)),
+        ):
+            try:
+                show()
+            except Exception:
+                self._panel_failed(panel)
+        try:
+            await self._show_plan(plan, first_time)
+        except Exception:
+            self._panel_failed("#coming")
+
+    def _panel_failed(self, panel: str) -> None:
+        """A plain line where a panel could not be drawn; the rest of Home goes on working."""
+        widget = self.query_one(panel, Static)
+        widget.update(Content.styled(PANEL_FAILED, "$text-muted"))
+        widget.set_class(False, "hidden")
 
     def _show_session(self, sessions: list[DosingSession], plan: Plan | None) -> None:
         now = self.now()
@@ -169,7 +188,7 @@ class HomeScreen(JournalScreen):
         if past:
             last = past[-1]
             name = f"Session {last.number}" if last.number else "Your last session"
-            ago = days_ago(last.when.astimezone(now.tzinfo).date(), today)
+            ago = days_ago(dates.in_zone(last.when, now.tzinfo).date(), today)
             route = ROUTE_LABELS.get(last.route, last.route)
             lines.append(Content(f"{name} was {ago} ({route})."))
             intention = one_line(last.intention, 64)
@@ -179,7 +198,7 @@ class HomeScreen(JournalScreen):
                 )
         upcoming = plan.next_session if plan else None
         if upcoming is not None:
-            day = upcoming.when.astimezone(now.tzinfo)
+            day = dates.in_zone(upcoming.when, now.tzinfo)
             name = f"Session {upcoming.number}" if upcoming.number else "Your next session"
             lines.append(Content(f"{name} is on {day:%A %-d %B} at {day:%-H:%M}."))
         summary = self.query_one("#session-summary", Static)
@@ -230,9 +249,9 @@ class HomeScreen(JournalScreen):
         )
 
     def _show_mood(self, checkins: list[CheckIn], sessions: list[DosingSession]) -> None:
-        today = self.now().date()
+        today, zone = self.now().date(), self.now().tzinfo
         start = today - timedelta(days=SPARK_DAYS - 1)
-        series = trends.daily_series(checkins, start, today)
+        series = trends.daily_series(checkins, start, today, tz=zone)
         spark = self.query_one("#mood-sparkline", Static)
         markers = self.query_one("#mood-markers", Static)
         means = self.query_one("#mood-means", Static)
@@ -244,16 +263,16 @@ class HomeScreen(JournalScreen):
             )
             return
         spark.update(trends.sparkline(series.values))
-        positions = trends.session_positions(sessions, start, today)
+        positions = trends.session_positions(sessions, start, today, tz=zone)
         markers.update(trends.marker_line(positions, SPARK_DAYS))
         week = [v for v in series.values[-7:] if v is not None]
-        first = trends.change_since_first_week(checkins, today).first_week
+        first = trends.change_since_first_week(checkins, today, tz=zone).first_week
         parts = []
         if week:
             parts.append(f"7-day mean {sum(week) / len(week):.1f}")
         else:
             parts.append("no check-ins this week")
-        if first is not None and trends.change_since_first_week(checkins, today).last_week:
+        if first is not None and trends.change_since_first_week(checkins, today, tz=zone).last_week:
             parts.append(f"first week {first:.1f}")
         means.update(Content(" · ".join(parts)).stylize("$text-muted"))
 

@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import (
     Button,
     Checkbox,
@@ -25,6 +26,7 @@ from textual.widgets import (
     TextArea,
 )
 
+from kapjournal import dates
 from kapjournal.errors import KapJournalError
 from kapjournal.records import ROUTE_LABELS, ROUTES, SIDE_EFFECTS, DosingSession
 from kapjournal.tui.base import JournalScreen
@@ -35,13 +37,21 @@ WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H.%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"
 
 
 def parse_when(text: str, now: datetime) -> datetime:
-    """A date and time as the patient typed it, in their time zone (the clock's)."""
+    """A date and time as the patient typed it, in their time zone (the clock's), 1900-2100."""
+    return read_when(text, now).moment
+
+
+def read_when(text: str, now: datetime) -> dates.When:
+    """:func:`parse_when`, with a note when daylight saving moved the time (see ``dates``)."""
     text = " ".join(text.split())
     for fmt in WHEN_FORMATS:
         try:
-            return datetime.strptime(text, fmt).replace(tzinfo=now.tzinfo)
+            naive = datetime.strptime(text, fmt)
         except ValueError:
             continue
+        if not dates.in_bounds(naive.date()):
+            raise ValueError(f"the date must be {dates.BOUNDS}")
+        return dates.localize(naive, now.tzinfo)
     raise ValueError("write the date and time like 2026-11-02 09:30")
 
 
@@ -90,7 +100,7 @@ class SessionFormScreen(JournalScreen):
         self.session = s
         sessions = self.journal.sessions()
         zone = self.now().tzinfo
-        when = (s.when.astimezone(zone) if s else self.now()).strftime("%Y-%m-%d %H:%M")
+        when = (dates.in_zone(s.when, zone) if s else self.now()).strftime("%Y-%m-%d %H:%M")
         route: Any = s.route if s else (sessions[-1].route if sessions else Select.NULL)
         heading = f"Session {s.number}" if s else f"Log session {len(sessions) + 1}"
         with VerticalScroll(id="session-form"):
@@ -195,7 +205,7 @@ class SessionFormScreen(JournalScreen):
 
     def show_error(self, message: str, field: str | None = None) -> None:
         error = self.query_one("#session-error", Static)
-        error.update(message)
+        error.update(Content(clean(message)))
         error.display = bool(message)
         if message:
             self.notify(message, severity="warning")
@@ -213,10 +223,9 @@ class SessionFormScreen(JournalScreen):
     def _check_when(self, event: Input.Changed) -> None:
         hint = self.query_one("#session-when-hint", Static)
         try:
-            parse_when(event.value, self.now())
-            hint.update("")
+            hint.update(Content(read_when(event.value, self.now()).note))
         except ValueError as exc:
-            hint.update(str(exc))
+            hint.update(Content(clean(str(exc))))
         hint.display = bool(hint.content)
 
     @on(Button.Pressed, "#session-save")
@@ -321,7 +330,7 @@ class SessionsScreen(JournalScreen):
         for s in sessions:
             table.add_row(
                 str(s.number),
-                s.when.astimezone(zone).strftime("%a %d %b %Y"),
+                dates.in_zone(s.when, zone).strftime("%a %d %b %Y"),
                 ROUTE_LABELS.get(s.route, s.route),
                 one_line(s.dose, 14),
                 one_line(s.intention, 34),

@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Footer, Input, Select, Static
 
@@ -25,6 +26,7 @@ from kapjournal.tui.base import JournalScreen
 from kapjournal.tui.screens.help import remember_region
 from kapjournal.tui.widgets.editor import JournalInput
 from kapjournal.tui.widgets.keys import HELP_FIRST
+from kapjournal.tui.widgets.text import clean
 
 
 @dataclass
@@ -185,7 +187,7 @@ class SettingsScreen(JournalScreen):
                 return
             saved = self.journal.update(settings, **changes)
         except KapJournalError as exc:
-            message.update(f"Not saved: {str(exc)[:1].upper()}{str(exc)[1:]}.")
+            message.update(Content(clean(f"Not saved: {str(exc)[:1].upper()}{str(exc)[1:]}.")))
             return
         message.update("")
         remember_region(saved.region)
@@ -208,7 +210,7 @@ class SettingsScreen(JournalScreen):
     def _say(self, text: str) -> None:
         message = self.query_one("#passphrase-message", Static)
         message.remove_class("hidden")
-        message.update(text)
+        message.update(Content(clean(text)))
 
     def _busy(self, busy: bool) -> None:
         for button in ("#change-passphrase", "#new-recovery-key"):

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Checkbox, Footer, Input, Select, Static
 
+from kapjournal import dates
 from kapjournal.errors import KapJournalError
 from kapjournal.records import KINDS, CheckIn, DosingSession, Record, Reflection
 from kapjournal.tui.base import JournalScreen
@@ -280,7 +281,7 @@ class TimelineScreen(JournalScreen):
         if record is None:
             return
         name = clean(title_of(record, self.catalog))
-        when = record.at.astimezone(self._zone).strftime("%a %d %b %Y")
+        when = dates.in_zone(record.at, self._zone).strftime("%a %d %b %Y")
 
         def answer(yes: bool | None) -> None:
             if not yes:

@@ -110,7 +110,7 @@ class TrendsScreen(JournalScreen):
         self.query_one("#mood-title", Static).update(title)
         chart = self.query_one("#mood-chart", MoodChart)
         empty = self.query_one("#mood-empty", Static)
-        series = trends.daily_series(checkins, start, today)
+        series = trends.daily_series(checkins, start, today, tz=self.now().tzinfo)
         has_data = any(v is not None for v in series.values)
         chart.set_class(not has_data, "hidden")
         empty.set_class(has_data, "hidden")
@@ -121,7 +121,7 @@ class TrendsScreen(JournalScreen):
             )
             return
         mean = trends.rolling_mean(series.values)
-        positions = trends.session_positions(sessions, start, today)
+        positions = trends.session_positions(sessions, start, today, tz=self.now().tzinfo)
         chart.show(series.values, mean, positions, start)
 
     def _scores(self, assessments: list[Assessment]) -> None:
@@ -143,7 +143,7 @@ class TrendsScreen(JournalScreen):
         if not past:
             widget.update("No sessions logged yet. Press s on the home screen to log one.")
             return
-        responses = trends.session_responses(checkins, past)
+        responses = trends.session_responses(checkins, past, tz=now.tzinfo)
         rows = [
             "            week before  same day   day 1   day 3   day 7",
         ]

@@ -8,12 +8,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, Static
 
 from kapjournal.errors import KapJournalError
 from kapjournal.passphrases import MIN_LENGTH, problem, strength
 from kapjournal.tui.base import JournalModal, JournalScreen
+from kapjournal.tui.widgets.text import clean
 
 __all__ = ["MIN_LENGTH", "strength"]
 
@@ -35,7 +37,7 @@ class CenteredBox(Screen[None]):
     """
 
     def show_error(self, reason: str) -> None:
-        self.query_one(".error", Static).update(reason)
+        self.query_one(".error", Static).update(Content(clean(reason)))
         self.set_busy(False)
 
     def set_busy(self, busy: bool) -> None:

@@ -10,6 +10,7 @@ from datetime import datetime, tzinfo
 
 from rich.text import Text
 
+from kapjournal import dates
 from kapjournal.exercises import Catalog
 from kapjournal.records import (
     ROUTE_LABELS,
@@ -32,7 +33,7 @@ KIND_OPTIONS = [
 
 
 def day_label(moment: datetime, zone: tzinfo | None, year: int) -> str:
-    local = moment.astimezone(zone)
+    local = dates.in_zone(moment, zone)
     return local.strftime("%a %d %b") if local.year == year else local.strftime("%d %b %Y")
 
 
@@ -72,7 +73,8 @@ def excerpt_of(record: Record, width: int) -> str:
             note = one_line(record.note[: width * 4], width)
             return f"{scales(record)} · {note}" if note else scales(record)
         case Assessment():
-            return f"{record.score} · {record.band}" if record.band else str(record.score)
+            band = one_line(record.band, 30)
+            return f"{record.score} · {band}" if band else str(record.score)
     return ""
 
 
@@ -106,7 +108,7 @@ def row(record: Record, width: int, catalog: Catalog, zone: tzinfo | None, year:
 
 def preview(record: Record, catalog: Catalog, zone: tzinfo | None) -> str:
     """The whole record as plain text (cleaned), for the preview pane."""
-    when = record.at.astimezone(zone).strftime("%A %d %B %Y, %H:%M")
+    when = dates.in_zone(record.at, zone).strftime("%A %d %B %Y, %H:%M")
     head = [clean(title_of(record, catalog)), when]
     body: list[str] = []
     match record:
@@ -146,5 +148,7 @@ def preview(record: Record, catalog: Catalog, zone: tzinfo | None) -> str:
             if record.note:
                 body += ["", clean(record.note)]
         case Assessment():
-            body.append(f"score {record.score}" + (f" · {record.band}" if record.band else ""))
+            body.append(
+                f"score {record.score}" + (f" · {clean(record.band)}" if record.band else "")
+            )
     return "\n".join([*head, "", *body]).rstrip()

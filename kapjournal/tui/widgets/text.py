@@ -9,28 +9,26 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-# ANSI escape sequences (CSI, OSC and two-character escapes), then other control characters.
+from kapjournal import dates, text
+
+# Whole ANSI escape sequences (CSI, OSC and two-character escapes) go first, so their arguments
+# do not show as words; then kapjournal.text, the one sanitiser, removes every other control.
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-# Bidi embeddings, overrides and isolates can reorder what is shown (a spoofing trick); the
-# joiners (U+200C, U+200D) and the plain direction marks stay: emoji and scripts need them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069]")
 
 
-def clean(text: str) -> str:
+def clean(value: str) -> str:
     """The text with escape sequences and control characters removed; newlines and tabs kept."""
-    text = _ANSI.sub("", text).replace("\r\n", "\n").replace("\t", "    ")
-    return _CONTROL.sub("", text)
+    return text.safe_text(_ANSI.sub("", value.replace("\r\n", "\n"))).replace("\t", "    ")
 
 
-def one_line(text: str, width: int = 60) -> str:
+def one_line(value: str, width: int = 60) -> str:
     """The text cleaned, on one line, cut at ``width`` characters with an ellipsis."""
-    flat = " ".join(clean(text).split())
-    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+    return text.one_line(_ANSI.sub("", value[: width * 4 + 256]), width)
 
 
 def when_words(moment: datetime, now: datetime) -> str:
     """When something happened, in words: "this morning", "yesterday evening", "on Monday"."""
-    local = moment.astimezone(now.tzinfo)
+    local = dates.in_zone(moment, now.tzinfo)
     days = (now.date() - local.date()).days
     part = "morning" if local.hour < 12 else "afternoon" if local.hour < 18 else "evening"
     if days == 0:
