@@ -84,7 +84,6 @@ class Ctx:
 def ask_secret(prompt: str) -> str:
     """Ask on the terminal itself, so standard input stays free for entry text."""
     import getpass
-
     import io
 
     try:
