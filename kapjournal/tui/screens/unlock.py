@@ -12,7 +12,6 @@ from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, S
 
 from kapjournal import region as region_store
 from kapjournal import safety
-
 from kapjournal.tui.widgets.text import clean
 
 MIN_LENGTH = 8
