@@ -72,6 +72,7 @@ class ExerciseScreen(DraftScreen):
         Binding("ctrl+left,ctrl+b", "back", "back", key_display="ctrl+←", priority=True),
         Binding("ctrl+s", "save_now", "save", priority=True, show=False),
         Binding("escape", "later", "later"),
+        Binding("ctrl+o", "app.ground", "grounding", key_display="^o", priority=True),
     ]
 
     def __init__(
@@ -212,7 +213,7 @@ class ExerciseScreen(DraftScreen):
             )
             self.query_one("#exercise-tags", Input).focus()
         else:
-            progress.update(f"step {self.step + 1} of {len(steps)}")
+            progress.update(f"step {self.step + 1} of {len(steps)} · any step can be skipped")
             prompt.update(clean(steps[self.step]))
             answer.load_text(self.answers[self.step])
             answer.move_cursor(answer.document.end)
