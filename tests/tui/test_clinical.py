@@ -118,6 +118,25 @@ async def test_unlocking_an_old_journal_writes_its_region_for_next_time(
     assert region.stored() == "CA"
 
 
+async def test_a_region_chosen_in_settings_is_kept_for_help_before_unlock(
+    make_app: Callable[..., KapJournalApp], existing_journal: Journal
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("comma")
+        await pilot.pause()
+        assert "Saved unencrypted on this computer" in screen_text(app)
+        app.screen.query_one("#region", Select).value = "DE"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await wait_workers(pilot)
+        assert name(app) == "UnlockScreen"
+        assert "TelefonSeelsorge" in str(app.screen.query_one("#crisis-line").content)
+    assert region.stored() == "DE"
+
+
 # --- a second help key, everywhere ------------------------------------------------------------------
 
 
@@ -425,7 +444,7 @@ async def test_revisit_asks_before_showing_an_old_page_and_steps_say_they_can_be
         first = screen_text(app)
         assert old.body not in first
         assert "only shown on the next step, if you choose" in first
-        assert "any step can be skipped" in str(app.screen.query_one("#exercise-progress").content)
+        assert "ctrl+→ skips" in str(app.screen.query_one("#exercise-progress").content)
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert old.body in screen_text(app)
