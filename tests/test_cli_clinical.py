@@ -195,3 +195,56 @@ def test_prompts_list_shows_enough_exercises_in_enough_categories(jpath: Path) -
     assert len(rows) >= 36
     assert len({row[1] for row in rows}) >= 12
     assert {"grounding", "hard-session", "spiritual"} <= {row[1] for row in rows}
+
+
+def test_mood_after_session_answers_from_fields(jpath: Path, tmp_path: Path) -> None:
+    fields = "mood: 5\nanxiety: 6\nsleep: 1\nlasting_dissociation: 2\n\nfoggy still\n"
+    code, out, err = run(jpath, "mood", "--context", "after-session", "--fields", stdin=fields)
+    assert code == 0, err
+    journal = Journal.unlock(jpath, PASSPHRASE)
+    (c,) = journal.checkins()
+    assert (c.mood, c.anxiety, c.sleep, c.lasting_dissociation, c.urinary) == (5, 6, 1, 2, None)
+    assert c.note == "foggy still"
+    journal.lock()
+    code, _, err = run(jpath, "mood", "--fields", stdin="mood: 5\nurges: 7\n\n")
+    assert code == 1 and "urges must be a whole number from 0 to 2" in err
+
+
+def test_mood_on_a_terminal_asks_the_after_session_questions(jpath: Path, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAPJOURNAL_")}
+    env["KAPJOURNAL_HOME"] = str(tmp_path / "home")
+    env["KAPJOURNAL_JOURNAL"] = str(jpath)
+    env["KAPJOURNAL_PASSPHRASE"] = PASSPHRASE
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "kapjournal", "mood", "--context", "after-session"],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+    )
+    for prompt, answer in (
+        (r"Mood, 0 \(worst\) to 10 \(best\)", "6"),
+        (r"Anxiety, 0 \(none\) to 10 \(extreme\)", "3"),
+        (r"Energy, 0 \(exhausted\) to 10 \(full\)", ""),
+        (r"Bladder or urinary changes", "0"),
+        (r"Trouble sleeping", "1"),
+        (r"Feeling detached", ""),
+        (r"Urges or cravings", "0"),
+    ):
+        child.expect(prompt)
+        child.sendline(answer)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    journal = Journal.unlock(jpath, PASSPHRASE)
+    (c,) = journal.checkins()
+    assert (c.mood, c.anxiety, c.energy, c.urinary, c.sleep, c.lasting_dissociation, c.urges) == (
+        6,
+        3,
+        None,
+        0,
+        1,
+        None,
+        0,
+    )
+    journal.lock()

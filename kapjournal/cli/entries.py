@@ -172,7 +172,8 @@ def _after_effect_options(command: F) -> F:
     "use_fields",
     is_flag=True,
     help=FIELDS_HELP.format(
-        "mood, anxiety, energy, and after a session " + ", ".join(AFTER_EFFECTS)
+        "mood, anxiety, energy, and after a session "
+        + ", ".join(name.replace("_", "-") for name in AFTER_EFFECTS)
     ),
 )
 @_after_effect_options
@@ -200,7 +201,8 @@ def mood(
 
     if score is None and not use_fields and not stdin_is_terminal():
         raise click.UsageError("give the mood SCORE, or 'mood: N' with --fields")
-    form = Form(("mood", "anxiety", "energy", *AFTER_EFFECTS), use_fields, "note")
+    dashed = {name: name.replace("_", "-") for name in AFTER_EFFECTS}  # as --fields spells names
+    form = Form(("mood", "anxiety", "energy", *dashed.values()), use_fields, "note")
     ask = score is None
     score = whole_number(form.get("mood", score, "Mood, 0 (worst) to 10 (best)"), "mood", 0, 10)
     if score is None:
@@ -225,7 +227,7 @@ def mood(
         words = ", ".join(f"{n} {w}" for n, w in enumerate(q.answers))
         prompt = f"{q.question} ({words}; enter to skip)"
         asked = form.get(
-            q.field, after[q.field], prompt if ask and context == "after-session" else None
+            dashed[q.field], after[q.field], prompt if ask and context == "after-session" else None
         )
         after[q.field] = whole_number(asked, q.field.replace("_", " "), 0, 2)
     note = ""
