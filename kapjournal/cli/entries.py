@@ -517,7 +517,13 @@ def assess(c: Ctx, instrument: str, session_ref: str | None) -> None:
     except ValueError:
         fail("answers are whole numbers separated by spaces")
     difficulty: int | None = None
-    if inst.difficulty is not None and len(answers) == len(inst.items) + 1:
+    n = len(inst.items)
+    if inst.difficulty is not None and len(answers) not in (n, n + 1):
+        fail(
+            f"{inst.name} needs {n} answers, one per question, and an optional {n + 1}th for "
+            f"the difficulty question; got {len(answers)}"
+        )
+    if inst.difficulty is not None and len(answers) == n + 1:
         difficulty = measures.check_difficulty(inst, answers.pop())
     with c.open() as journal:
         session_id = _session_id(journal, session_ref) if session_ref else None
