@@ -84,9 +84,13 @@ class Ctx:
 def ask_secret(prompt: str) -> str:
     """Ask on the terminal itself, so standard input stays free for entry text."""
     import getpass
+    import io
 
     try:
-        tty = open("/dev/tty", "r+")  # noqa: SIM115
+        # Not open("/dev/tty", "r+"): text mode over "r+" needs a seekable file, and a terminal
+        # is not one, so that always failed and no terminal was ever asked.
+        fd = os.open("/dev/tty", os.O_RDWR | getattr(os, "O_NOCTTY", 0))
+        tty = io.TextIOWrapper(io.FileIO(fd, "r+"), write_through=True)
     except OSError:
         fail(
             "no passphrase: there is no terminal to ask on. Use --passphrase-file FILE "

@@ -8,13 +8,20 @@ from pathlib import Path
 import click
 
 from kapjournal.cli.common import PASSPHRASE_ENV, Ctx, ask_secret, fail, friendly, pass_ctx
+from kapjournal.cli.help import check_region_option, setup_region
 from kapjournal.text import one_line
 
 
 @click.command()
+@click.option(
+    "--region",
+    metavar="XX",
+    callback=check_region_option,
+    help="Your country (GB, US, ...), so crisis help shows your local lines.",
+)
 @pass_ctx
 @friendly
-def init(c: Ctx) -> None:
+def init(c: Ctx, region: str | None) -> None:
     """Create a new journal and show its recovery key once."""
     if c.journal_path.exists():
         fail(f"a journal already exists at {c.journal_path}")
@@ -22,6 +29,7 @@ def init(c: Ctx) -> None:
     from kapjournal.journal import Journal
 
     journal, recovery = Journal.create(c.journal_path, passphrase)
+    setup_region(region, journal)
     journal.lock()
     click.echo(f"Created {c.journal_path}")
     click.echo("")
