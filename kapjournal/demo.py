@@ -113,6 +113,20 @@ def build_demo(journal: Journal, today: datetime, *, seed: int = 7) -> None:
         after_session = any(0 <= s_ago - ago <= 3 for s_ago, *_ in SESSIONS)
         mood = 3 + 4 * progress + bump + (0.8 if after_session else 0) + rng.uniform(-1, 1)
         anxiety = 7 - 4 * progress - bump / 2 + rng.uniform(-1, 1)
+        # The optional after-session questions, in the days just after a session (no rng, so
+        # the rest of the demo stays as it was): a poor first night, a little lasting fog early
+        # in the course, no bladder trouble and no urges.
+        since = min((s_ago - ago for s_ago, *_ in SESSIONS if 1 <= s_ago - ago <= 3), default=None)
+        after = (
+            {
+                "urinary": 0,
+                "sleep": 1 if since == 1 else 0,
+                "lasting_dissociation": 1 if since == 1 and progress < 0.4 else 0,
+                "urges": 0,
+            }
+            if since is not None
+            else {}
+        )
         rec(
             CheckIn,
             at(ago, 8, rng.randint(0, 50)),
@@ -122,6 +136,7 @@ def build_demo(journal: Journal, today: datetime, *, seed: int = 7) -> None:
             note=""
             if rng.random() < 0.7
             else rng.choice(["slept ok", "tired", "a good morning", "heavy"]),
+            **after,
         )
 
     for i, s in enumerate(sessions):

@@ -30,6 +30,9 @@ CATEGORIES = (
     "creative",
     "nature-lifestyle",
     "gratitude",
+    "grounding",
+    "hard-session",
+    "spiritual",
 )
 TIMINGS = ("before", "same-day", "next-day", "days-2-7", "week-after", "anytime")
 

@@ -17,9 +17,81 @@ from kapjournal.records import Assessment
 FLAG_PHQ9_ITEM9 = "phq9_item9"
 
 CHECKIN_DISCLAIMER = (
-    "Mood check-ins are your own 0–10 ratings, not a validated measure. They are useful for "
+    "Check-ins are your own 0–10 ratings, not a validated measure. They are useful for "
     "noticing your own patterns, not for comparing with anyone else."
 )
+
+# What the ends of each check-in scale mean. Mood and energy: higher is better; anxiety: higher is
+# more anxious. (Before 2026-11 the app said "0 worst · 10 best" above all three; see the README's
+# note on older anxiety ratings.)
+CHECKIN_SCALES: dict[str, tuple[str, str]] = {
+    "mood": ("worst", "best"),
+    "anxiety": ("none", "extreme"),
+    "energy": ("exhausted", "full"),
+}
+
+
+def scale_hint(name: str) -> str:
+    """ "0 none · 10 extreme" for a check-in scale."""
+    low, high = CHECKIN_SCALES[name]
+    return f"0 {low} · 10 {high}"
+
+
+@dataclass(frozen=True, slots=True)
+class AfterEffect:
+    """An optional question after a session (a CheckIn field), answered 0, 1 or 2."""
+
+    field: str
+    label: str  # short, for a row in the app and a column in lists
+    question: str  # the whole question
+    answers: tuple[str, str, str]  # the words for 0, 1 and 2
+
+
+AFTER_EFFECT_QUESTIONS: tuple[AfterEffect, ...] = (
+    AfterEffect(
+        "urinary",
+        "Bladder",
+        "Bladder or urinary changes: needing to go more often or more urgently, pain or "
+        "burning, or blood in your urine.",
+        ("none", "some", "a lot"),
+    ),
+    AfterEffect(
+        "sleep",
+        "Sleep",
+        "Trouble sleeping since your session: getting to sleep, staying asleep, or sleeping "
+        "far more than usual.",
+        ("no trouble", "some", "a lot"),
+    ),
+    AfterEffect(
+        "lasting_dissociation",
+        "Feeling unreal",
+        "Feeling detached, unreal or not quite here for longer than the day of the session.",
+        ("no", "some", "a lot"),
+    ),
+    AfterEffect(
+        "urges",
+        "Urges or use",
+        "Urges or cravings to take ketamine or other substances, or taking them outside your "
+        "sessions.",
+        ("none", "urges", "used"),
+    ),
+)
+AFTER_EFFECTS_NOTE = (
+    "Bladder pain or blood in your urine, effects that last, and use outside sessions are worth "
+    "telling your care team about soon. kapjournal does not tell anyone."
+)
+
+
+def after_effects_text(checkin: object) -> str:
+    """ "bladder: some · urges: used" for the answered after-session questions, or ""."""
+    parts = []
+    for q in AFTER_EFFECT_QUESTIONS:
+        value = getattr(checkin, q.field, None)
+        if isinstance(value, int) and 0 <= value <= 2:
+            parts.append(f"{q.label.lower()}: {q.answers[value]}")
+    return " · ".join(parts)
+
+
 ONLY_A_CLINICIAN = "Only a clinician can say what it means for you."
 
 _PFIZER = (
@@ -74,6 +146,7 @@ class Instrument:
     loinc_items: tuple[str, ...]  # one per item, or empty where LOINC codes were not verified
     attribution: str
     instructions: str = ""
+    difficulty: Difficulty | None = None  # the unscored last question, where the form has one
 
     @property
     def max_answer(self) -> int:
@@ -85,6 +158,35 @@ class Instrument:
             if score in band:
                 return band
         raise RecordError(f"{self.name} score must be a whole number from 0 to {self.max_score}")
+
+
+@dataclass(frozen=True, slots=True)
+class Difficulty:
+    """The unscored question at the end of the PHQ-9 and GAD-7 forms: how much the problems
+    get in the way of everyday life. It is part of the published form but not of the score."""
+
+    text: str
+    options: tuple[Option, ...]
+    loinc: str  # "" where LOINC has no code for this instrument's version of the question
+
+
+DIFFICULTY_TEXT = (
+    "If you checked off any problems, how difficult have these problems made it for you to do "
+    "your work, take care of things at home, or get along with other people?"
+)
+# LOINC answer list LL359-1. Note the codes are not in numeric order: "Very difficult" is
+# LA6575-0 and "Extremely difficult" LA6574-3 (checked against loinc.org, 2026-11).
+DIFFICULTY_OPTIONS = (
+    Option(0, "Not difficult at all", "LA6572-7"),
+    Option(1, "Somewhat difficult", "LA6573-5"),
+    Option(2, "Very difficult", "LA6575-0"),
+    Option(3, "Extremely difficult", "LA6574-3"),
+)
+# LOINC 69722-7 is the PHQ's "How difficult have these made it for you..." [Reported.PHQ]. No
+# GAD-7-specific code was found (LL359-1 is used only by 69722-7 and 44256-6), so the GAD-7's
+# difficulty answer carries its text and answer code but no question code.
+PHQ9_DIFFICULTY = Difficulty(DIFFICULTY_TEXT, DIFFICULTY_OPTIONS, "69722-7")
+GAD7_DIFFICULTY = Difficulty(DIFFICULTY_TEXT, DIFFICULTY_OPTIONS, "")
 
 
 def _meaning(words: str) -> str:
@@ -141,6 +243,7 @@ PHQ9 = Instrument(
         "44260-8",
     ),
     attribution=_PFIZER,
+    difficulty=PHQ9_DIFFICULTY,
 )
 
 GAD7 = Instrument(
@@ -169,10 +272,13 @@ GAD7 = Instrument(
     loinc_total="70274-6",
     loinc_items=("69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7"),
     attribution=_PFIZER,
+    difficulty=GAD7_DIFFICULTY,
 )
 
 PCL5_CUTOFF = 33
-"""PCL-5 total at or above which a screen is called "probable PTSD".
+"""PCL-5 total at or above which clinicians usually look more closely (a "probable PTSD" screen).
+
+Patient-facing words describe the score range and never name the disorder.
 
 The National Center for PTSD gives 31–33 as the usual cut-point range (Bovin et al. 2016 found
 31–33 efficient in veterans); 33 is the commonly used single value, and the one used here.
@@ -229,15 +335,17 @@ PCL5 = Instrument(
             "below_cutoff",
             0,
             PCL5_CUTOFF - 1,
-            "below the probable-PTSD cut-point",
+            f"below the usual screening cut-point ({PCL5_CUTOFF})",
             "Scores like this are below the point often used to suggest a closer look at "
             f"trauma-related stress. {ONLY_A_CLINICIAN}",
         ),
         Band(
-            "probable_ptsd",
+            # Stored as "probable_ptsd" by versions before 2026-11; displays rescore, so an old
+            # record shows this band's words.
+            "above_cutoff",
             PCL5_CUTOFF,
             80,
-            "probable PTSD",
+            f"at or above the usual screening cut-point ({PCL5_CUTOFF})",
             "Scores like this are often taken as a sign to look more closely at trauma-related "
             f"stress with a clinician. It is not a diagnosis. {ONLY_A_CLINICIAN}",
         ),
@@ -332,15 +440,39 @@ def remission(instrument_id: str, total: int) -> bool | None:
     return None if below is None else total < below
 
 
+def check_difficulty(inst: Instrument, difficulty: int | None) -> int | None:
+    """The difficulty answer if it fits the instrument (None: skipped), or a clear error."""
+    if difficulty is None:
+        return None
+    if inst.difficulty is None:
+        raise RecordError(f"the {inst.name} has no difficulty question")
+    top = max(o.value for o in inst.difficulty.options)
+    if isinstance(difficulty, bool) or not isinstance(difficulty, int):
+        raise RecordError(f"the difficulty answer must be a whole number from 0 to {top}")
+    if not 0 <= difficulty <= top:
+        raise RecordError(f"the difficulty answer must be from 0 to {top}")
+    return difficulty
+
+
+def difficulty_label(instrument_id: str, difficulty: int | None) -> str:
+    """The words of a difficulty answer ("Somewhat difficult"), or "" when there is none."""
+    inst = instrument(instrument_id)
+    if difficulty is None or inst.difficulty is None:
+        return ""
+    return next((o.label for o in inst.difficulty.options if o.value == difficulty), "")
+
+
 def new_assessment(
     id: str,
     created: datetime,
     instrument_id: str,
     answers: Sequence[int],
     session_id: str | None = None,
+    difficulty: int | None = None,
 ) -> Assessment:
     """Build an Assessment whose score, band and flags come from its answers."""
     scored = score(instrument_id, answers)
+    difficulty = check_difficulty(instrument(instrument_id), difficulty)
     return Assessment(
         id=id,
         created=created,
@@ -351,6 +483,7 @@ def new_assessment(
         band=scored.band,
         flags=scored.flags,
         session_id=session_id,
+        difficulty=difficulty,
     )
 
 
@@ -412,3 +545,93 @@ def pcl5_clusters(answers: Sequence[int]) -> dict[str, int]:
     """PCL-5 cluster subtotals, keyed "B", "C", "D", "E"."""
     checked = check_answers(instrument("pcl5"), answers)
     return {key: sum(checked[i - 1] for i in items) for key, _name, items in PCL5_CLUSTERS}
+
+
+def band_label(assessment: Assessment) -> str:
+    """The band's words for a stored assessment, recomputed from its answers.
+
+    Old records may hold a band id that was later renamed, so never show ``assessment.band``.
+    """
+    try:
+        return rescore(assessment).band_label
+    except RecordError:
+        return ""
+
+
+def previous_change(assessments: Sequence[Assessment], latest: Assessment) -> Change | None:
+    """How ``latest`` moved from the score of the same instrument just before it, or None."""
+    before = [
+        a
+        for a in assessments
+        if a.instrument == latest.instrument and a.id != latest.id and a.created <= latest.created
+    ]
+    if not before:
+        return None
+    previous = max(before, key=lambda a: a.created)
+    try:
+        return change(latest.instrument, rescore(previous).score, rescore(latest).score)
+    except RecordError:
+        return None
+
+
+def change_sentence(instrument_id: str, moved: Change) -> str:
+    """The change in plain words, with the instrument's own rule, for the patient."""
+    inst = instrument(instrument_id)
+    rule = MEANINGFUL_CHANGE[inst.id]
+    points = abs(moved.delta)
+    unit = "point" if points == 1 else "points"
+    if moved.delta == 0:
+        return f"The same as your previous {inst.name} ({moved.previous})."
+    way = "up" if moved.delta > 0 else "down"
+    said = f"{points} {unit} {way} from your previous {inst.name} ({moved.previous})."
+    if moved.worse:
+        return (
+            f"{said} On the {inst.name}, a rise of {rule} or more is usually taken as a real "
+            "worsening, so it may be worth talking over with your therapist."
+        )
+    if moved.direction == "better":
+        return f"{said} On the {inst.name}, a fall of {rule} or more is usually taken as a real change."
+    return f"{said} Changes smaller than {rule} points are usually within the ups and downs."
+
+
+def change_phrase(instrument_id: str, moved: Change) -> str:
+    """The change in a few words, for a line in Trends or a list.
+
+    "▲ up 7 since the one before (6): a worsening by the PHQ-9 rule of 5 points"
+    """
+    inst = instrument(instrument_id)
+    rule = f"the {inst.name} rule of {MEANINGFUL_CHANGE[inst.id]} points"
+    points = abs(moved.delta)
+    if points == 0:
+        return f"the same as the one before ({moved.previous})"
+    way = "up" if moved.delta > 0 else "down"
+    said = f"{way} {points} since the one before ({moved.previous})"
+    if moved.worse:
+        return f"▲ {said}: a worsening by {rule}"
+    if moved.direction == "better":
+        return f"{said}: a real change by {rule}"
+    return f"{said}: within the usual ups and downs (under {MEANINGFUL_CHANGE[inst.id]})"
+
+
+def pcl5_cluster_short(answers: Sequence[int]) -> str:
+    """ "B 12/20 · C 5/8 · D 14/28 · E 9/24" """
+    totals = pcl5_clusters(answers)
+    top = PCL5.max_answer
+    return " · ".join(
+        f"{key} {totals[key]}/{top * len(items)}" for key, _name, items in PCL5_CLUSTERS
+    )
+
+
+PCL5_CLUSTER_KEY = "PCL-5 clusters: " + ", ".join(
+    f"{key} {name}" for key, name, _items in PCL5_CLUSTERS
+)
+
+
+def pcl5_cluster_lines(answers: Sequence[int]) -> list[str]:
+    """ "B intrusions (items 1–5): 7 of 20", one line per DSM-5 cluster."""
+    totals = pcl5_clusters(answers)
+    top = PCL5.max_answer
+    return [
+        f"{key} {name} (items {items.start}–{items.stop - 1}): {totals[key]} of {top * len(items)}"
+        for key, name, items in PCL5_CLUSTERS
+    ]

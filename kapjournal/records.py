@@ -40,6 +40,9 @@ SIDE_EFFECTS = (
     "other",
 )
 CHECKIN_CONTEXTS = ("daily", "before-session", "after-session")
+# Optional questions after a session that a KAP clinician watches, each answered 0, 1 or 2
+# (see AFTER_EFFECTS for the words). None means not asked or not answered.
+AFTER_EFFECTS = ("urinary", "sleep", "lasting_dissociation", "urges")
 INSTRUMENTS = ("phq9", "gad7", "pcl5")
 
 _BP = re.compile(r"^\d{2,3}/\d{2,3}$")
@@ -144,6 +147,11 @@ class CheckIn(Record):
     note: str = ""
     context: str = "daily"
     session_id: str | None = None
+    # After-session questions (AFTER_EFFECTS), each 0, 1 or 2, or None when not answered.
+    urinary: int | None = None  # bladder or urinary changes
+    sleep: int | None = None  # trouble sleeping
+    lasting_dissociation: int | None = None  # feeling detached or unreal past the day
+    urges: int | None = None  # 0 none, 1 urges or cravings, 2 used outside a session
 
     kind: ClassVar[str] = "checkin"
 
@@ -151,6 +159,12 @@ class CheckIn(Record):
         _check_scale("mood", self.mood, required=True)
         _check_scale("anxiety", self.anxiety)
         _check_scale("energy", self.energy)
+        for name in AFTER_EFFECTS:
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 2
+            ):
+                raise RecordError(f"{name.replace('_', ' ')} must be 0, 1 or 2")
         if self.context not in CHECKIN_CONTEXTS:
             raise RecordError(f"context must be one of: {', '.join(CHECKIN_CONTEXTS)}")
 
@@ -165,12 +179,24 @@ class Assessment(Record):
     band: str = ""
     flags: tuple[str, ...] = ()
     session_id: str | None = None
+    # The unscored "how difficult have these problems made it..." question of PHQ-9 and GAD-7:
+    # 0 not difficult at all ... 3 extremely difficult; None when skipped (and in old records).
+    difficulty: int | None = None
 
     kind: ClassVar[str] = "assessment"
 
     def __post_init__(self) -> None:
         if self.instrument not in INSTRUMENTS:
             raise RecordError(f"instrument must be one of: {', '.join(INSTRUMENTS)}")
+        if self.difficulty is not None:
+            if self.instrument == "pcl5":
+                raise RecordError("the PCL-5 has no difficulty question")
+            if (
+                isinstance(self.difficulty, bool)
+                or not isinstance(self.difficulty, int)
+                or not 0 <= self.difficulty <= 3
+            ):
+                raise RecordError("the difficulty answer must be a whole number from 0 to 3")
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -180,7 +206,10 @@ class SafetyPlan(Record):
     warning_signs: str = ""
     coping: str = ""  # things I can do on my own that help
     people_places: str = ""  # people and places that take my mind off things
-    contacts: str = ""  # people I can ask for help, and professionals to call
+    # People I can ask for help. Before the plan had a separate professionals section this
+    # field held both, so an old plan's professionals stay here, in the patient's words.
+    contacts: str = ""
+    professionals: str = ""  # professionals and services to contact in a crisis
     safe_surroundings: str = ""  # making my surroundings safe
     reasons: str = ""  # what matters to me, reasons for living
 
@@ -192,7 +221,7 @@ class Settings(Record):
     """Preferences, kept encrypted because the therapist's name and region are personal too."""
 
     autolock_minutes: int = 5
-    region: str = "US"
+    region: str = "INT"  # crisis lines: a country code, or INT for the international list
     theme: str = "textual-dark"
     therapist_name: str = ""
     therapist_contact: str = ""

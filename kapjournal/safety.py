@@ -32,11 +32,20 @@ IN_DANGER = (
     "If you might act on thoughts of ending your life, or you are in danger right now, call "
     "{emergency} or go to your nearest emergency department."
 )
-ITEM9_NOTE = (
+_ITEM9_START = (
     "You said you have had thoughts of being better off dead or of hurting yourself. That "
-    "matters, and you deserve support with it. kapjournal does not tell anyone, so please "
-    "consider telling your therapist, or someone you trust. Help is one key away: Get help now."
+    "answer matters on its own, whatever your total score, and you deserve support with it. "
+    "kapjournal does not tell anyone, so please consider telling your therapist, or someone "
+    "you trust."
 )
+ITEM9_NOTE = (
+    f"{_ITEM9_START} Help is one key away on every screen: f1 or ctrl+g opens Get help now."
+)
+"""The note after PHQ-9 question 9 in the app (it names the keys)."""
+ITEM9_NOTE_CLI = (
+    f"{_ITEM9_START} Crisis lines are below; 'kapjournal help' shows them again at any time."
+)
+"""The same note on the command line, where there are no keys to press."""
 
 _CODE = re.compile(r"^(?:[A-Z]{2}|INT)$")
 _CHECKED = re.compile(r"^\d{4}-(?:0[1-9]|1[0-2])$")
@@ -79,6 +88,7 @@ class CrisisLine:
     emergency: str  # the region's emergency number
     checked: str  # year-month it was last checked, e.g. "2026-11"
     about: str = ""
+    source: str = ""  # where it was checked, for the people who keep this file up to date
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +148,7 @@ def _line(raw: Any, code: str, emergency: str, index: int) -> CrisisLine:
     if not isinstance(reach_raw, list) or not reach_raw:
         raise CrisisDataError(f"crisis lines: {where} has no way to reach it")
     about = raw.get("about", "")
+    source = raw.get("source", "")
     return CrisisLine(
         region=code,
         name=name,
@@ -146,6 +157,7 @@ def _line(raw: Any, code: str, emergency: str, index: int) -> CrisisLine:
         emergency=emergency,
         checked=checked,
         about=about.strip() if isinstance(about, str) else "",
+        source=source.strip() if isinstance(source, str) else "",
     )
 
 
@@ -207,6 +219,26 @@ def in_danger(region: str, directory: CrisisDirectory | None = None) -> str:
     return IN_DANGER.format(emergency=emergency_for(region, directory))
 
 
+def known_code(code: str | None, directory: CrisisDirectory | None = None) -> str:
+    """The listed region for a code ("uk" → "GB"), or INT for none, an unknown or a bad code."""
+    d = directory or load_crisis_lines()
+    if not code:
+        return INTERNATIONAL
+    key = REGION_ALIASES.get(code.strip().upper(), code.strip().upper())
+    return key if key in d.regions else INTERNATIONAL
+
+
+def main_line(region: str, directory: CrisisDirectory | None = None) -> str:
+    """One line for the unlock screen: the region's first crisis line and its emergency number.
+
+    "United Kingdom · Samaritans: Call 116 123 · emergency 999 or 112"
+    """
+    r = (directory or load_crisis_lines()).region(region)
+    first = r.lines[0]
+    name = "" if r.code == INTERNATIONAL else f"{r.name} · "
+    return f"{name}{first.name}: {first.reach[0].label} · in an emergency call {r.emergency}"
+
+
 # --- safety plan -------------------------------------------------------------------------------
 
 
@@ -218,6 +250,11 @@ class PlanSection:
     title: str
     help: str
 
+
+PLAN_CREDIT = (
+    "The parts of this plan follow the Safety Planning Intervention of Barbara Stanley and "
+    "Gregory K. Brown (Stanley & Brown, 2012). The wording here is kapjournal's own."
+)
 
 PLAN_SECTIONS: tuple[PlanSection, ...] = (
     PlanSection(
@@ -239,9 +276,15 @@ PLAN_SECTIONS: tuple[PlanSection, ...] = (
     ),
     PlanSection(
         "contacts",
-        "Who to call",
-        "People you can ask for help, with their numbers, and professionals: your therapist, "
-        "your doctor, a crisis line, the emergency number.",
+        "People I can ask for help",
+        "People you could reach out to when you need help, with their numbers: family, friends, "
+        "a neighbour, anyone you trust.",
+    ),
+    PlanSection(
+        "professionals",
+        "Professionals and services",
+        "Your therapist, your doctor, a crisis line and the emergency number, with how to reach "
+        "them, so there is nothing to look up in a hard moment.",
     ),
     PlanSection(
         "safe_surroundings",

@@ -54,8 +54,8 @@ GAD7_BOUNDARIES = [
 PCL5_BOUNDARIES = [
     (0, "below_cutoff"),
     (32, "below_cutoff"),
-    (33, "probable_ptsd"),
-    (80, "probable_ptsd"),
+    (33, "above_cutoff"),
+    (80, "above_cutoff"),
 ]
 
 
@@ -79,9 +79,15 @@ def test_pcl5_band_boundaries(total: int, band: str) -> None:
     assert (scored.score, scored.band) == (total, band)
 
 
-def test_phq9_band_labels_are_clinical_words() -> None:
+def test_band_labels_describe_a_score_range_without_naming_a_disorder() -> None:
     assert measures.score("phq9", answers_for(PHQ9, 17)).band_label == "moderately severe"
-    assert measures.score("pcl5", answers_for(PCL5, 40)).band_label == "probable PTSD"
+    pcl5 = measures.score("pcl5", answers_for(PCL5, 40))
+    assert pcl5.band_label == "at or above the usual screening cut-point (33)"
+    every_word = " ".join(
+        f"{b.label} {b.meaning}" for inst in (PHQ9, GAD7, PCL5) for b in inst.bands
+    ).casefold()
+    for disorder in ("ptsd", "depression", "anxiety disorder", "disorder"):
+        assert disorder not in every_word
 
 
 @pytest.mark.parametrize(("inst", "top"), [(PHQ9, 27), (GAD7, 21), (PCL5, 80)])
@@ -276,3 +282,84 @@ def test_pcl5_cluster_subtotals_follow_dsm5() -> None:
 
     answers = [4] * 5 + [3] * 2 + [2] * 7 + [1] * 6
     assert pcl5_clusters(answers) == {"B": 20, "C": 6, "D": 14, "E": 6}
+
+
+# --- the difficulty question, the previous score, what the patient reads -------------------------
+
+
+def test_difficulty_question_is_the_published_one_with_loinc_codes() -> None:
+    assert PHQ9.difficulty is not None and GAD7.difficulty is not None and PCL5.difficulty is None
+    assert PHQ9.difficulty.text.startswith("If you checked off any problems, how difficult")
+    assert PHQ9.difficulty.loinc == "69722-7"
+    assert GAD7.difficulty.loinc == ""  # no GAD-7-specific code exists in LOINC
+    assert [(o.value, o.label, o.loinc) for o in PHQ9.difficulty.options] == [
+        (0, "Not difficult at all", "LA6572-7"),
+        (1, "Somewhat difficult", "LA6573-5"),
+        (2, "Very difficult", "LA6575-0"),
+        (3, "Extremely difficult", "LA6574-3"),
+    ]
+
+
+def test_difficulty_is_stored_unscored_and_checked() -> None:
+    now = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
+    a = measures.new_assessment("a1", now, "gad7", [1] * 7, difficulty=2)
+    assert (a.score, a.difficulty) == (7, 2)
+    assert measures.difficulty_label("gad7", 2) == "Very difficult"
+    assert measures.difficulty_label("gad7", None) == ""
+    assert measures.new_assessment("a2", now, "phq9", [0] * 9).difficulty is None
+    for bad, message in ((4, "from 0 to 3"), (-1, "from 0 to 3"), (True, "whole number")):
+        with pytest.raises(RecordError, match=message):
+            measures.new_assessment("a3", now, "phq9", [0] * 9, difficulty=bad)  # type: ignore[arg-type]
+    with pytest.raises(RecordError, match="no difficulty question"):
+        measures.new_assessment("a4", now, "pcl5", [0] * 20, difficulty=1)
+
+
+def _assessment(id: str, day: int, instrument: str, total: int) -> object:
+    inst = INSTRUMENTS[instrument]
+    when = datetime(2026, 11, day, 9, 0, tzinfo=UTC)
+    return measures.new_assessment(id, when, instrument, answers_for(inst, total))
+
+
+def test_change_is_against_the_previous_score_not_the_first() -> None:
+    # The review's case: PHQ-9 6 → 13 in five days is a worsening, whatever came first.
+    history = [
+        _assessment("a", 1, "phq9", 13),
+        _assessment("b", 20, "phq9", 6),
+        _assessment("g", 22, "gad7", 2),
+    ]
+    latest = _assessment("c", 25, "phq9", 13)
+    moved = measures.previous_change([*history, latest], latest)  # type: ignore[list-item,arg-type]
+    assert moved is not None and (moved.previous, moved.latest, moved.worse) == (6, 13, True)
+    assert measures.previous_change(history[:1], history[0]) is None  # type: ignore[list-item,arg-type]
+    sentence = measures.change_sentence("phq9", moved)
+    assert sentence.startswith("7 points up from your previous PHQ-9 (6).")
+    assert "real worsening" in sentence
+    assert measures.change_phrase("phq9", moved).startswith("▲ up 7 since the one before (6)")
+    steady = measures.change("gad7", 8, 11)
+    assert "within the usual ups and downs (under 4)" in measures.change_phrase("gad7", steady)
+    better = measures.change("pcl5", 40, 30)
+    assert "real change by the PCL-5 rule of 10 points" in measures.change_phrase("pcl5", better)
+
+
+def test_band_label_rescores_old_records_with_renamed_bands() -> None:
+    now = datetime(2026, 10, 1, tzinfo=UTC)
+    old = measures.new_assessment("o", now, "pcl5", answers_for(PCL5, 40))
+    old = old.__class__(old.id, now, now, "pcl5", old.answers, 40, band="probable_ptsd")
+    assert measures.band_label(old) == "at or above the usual screening cut-point (33)"
+
+
+def test_pcl5_cluster_lines_name_items_and_maxima() -> None:
+    answers = [4] * 5 + [3] * 2 + [2] * 7 + [1] * 6
+    assert measures.pcl5_cluster_lines(answers) == [
+        "B intrusions (items 1–5): 20 of 20",
+        "C avoidance (items 6–7): 6 of 8",
+        "D negative thoughts and mood (items 8–14): 14 of 28",
+        "E arousal and reactivity (items 15–20): 6 of 24",
+    ]
+    assert measures.pcl5_cluster_short(answers) == "B 20/20 · C 6/8 · D 14/28 · E 6/24"
+
+
+def test_checkin_scales_say_what_their_ends_mean() -> None:
+    assert measures.scale_hint("mood") == "0 worst · 10 best"
+    assert measures.scale_hint("anxiety") == "0 none · 10 extreme"
+    assert measures.scale_hint("energy") == "0 exhausted · 10 full"

@@ -66,7 +66,7 @@ def jpath(tmp_path: Path) -> Path:
 
 
 def test_init_asks_twice_hides_it_and_confirms_the_recovery_key(jpath: Path) -> None:
-    child = spawn(jpath, "init")
+    child = spawn(jpath, "init", "--region", "GB")
     secret(child, "New passphrase", PASSPHRASE)
     secret(child, "The same passphrase again", PASSPHRASE)
     key = confirm_key(child)
@@ -79,14 +79,14 @@ def test_init_asks_twice_hides_it_and_confirms_the_recovery_key(jpath: Path) -> 
 
 
 def test_init_refuses_a_short_passphrase(jpath: Path) -> None:
-    child = spawn(jpath, "init")
+    child = spawn(jpath, "init", "--region", "GB")
     secret(child, "New passphrase", "short")
     status, rest = finish(child)
     assert status == 1 and "at least 8 characters" in rest and not jpath.exists()
 
 
 def test_init_not_confirmed_keeps_the_key_until_next_time(jpath: Path) -> None:
-    child = spawn(jpath, "init")
+    child = spawn(jpath, "init", "--region", "GB")
     secret(child, "New passphrase", PASSPHRASE)
     secret(child, "The same passphrase again", PASSPHRASE)
     child.expect("type its last group")

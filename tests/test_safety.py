@@ -60,7 +60,7 @@ def test_text_lines_with_keywords() -> None:
 
 
 def test_unknown_region_falls_back_to_international() -> None:
-    fallback = safety.lines_for("FR")
+    fallback = safety.lines_for("ZZ")
     assert fallback == safety.lines_for("INT")
     assert any("findahelpline.com" in r.value for line in fallback for r in line.reach)
     assert safety.emergency_for("zz") == "your local emergency number"
@@ -148,11 +148,13 @@ def test_plan_sections_match_the_safety_plan_fields_in_order() -> None:
         "Warning signs",
         "Things that help",
         "People and places",
-        "Who to call",
+        "People I can ask for help",
+        "Professionals and services",
         "Making my surroundings safe",
         "Reasons",
     ]
     assert all(s.help for s in safety.PLAN_SECTIONS)
+    assert "Stanley" in safety.PLAN_CREDIT and "Brown" in safety.PLAN_CREDIT
 
 
 def test_plan_entries_pair_sections_with_the_patients_words() -> None:
@@ -170,3 +172,54 @@ def test_importing_safety_reads_nothing() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0"
+
+
+def test_every_line_says_when_and_where_it_was_checked() -> None:
+    for place in safety.load_crisis_lines().regions.values():
+        for line in place.lines:
+            assert re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", line.checked), line.name
+            assert line.source, f"{line.name} does not say where it was checked"
+
+
+def test_more_of_the_world_is_listed_and_the_rest_falls_back() -> None:
+    listed = set(safety.load_crisis_lines().regions)
+    assert {"DE", "FR", "NL", "ES", "IN"} <= listed
+    assert safety.lines_for("FR")[0].reach[0].label == "Call 3114"
+    assert safety.emergency_for("NL") == "112"
+    # Everywhere else: directories that cover most countries, and the local emergency number.
+    assert safety.known_code("BR") == safety.known_code(None) == safety.known_code("??") == "INT"
+    assert safety.in_danger("BR").startswith("If you might act")
+    assert "your local emergency number" in safety.in_danger("BR")
+
+
+def test_main_line_for_the_unlock_screen() -> None:
+    assert safety.main_line("UK") == (
+        "United Kingdom · Samaritans: Call 116 123 · in an emergency call 999 or 112"
+    )
+    assert safety.main_line("ZZ").startswith("Find A Helpline: findahelpline.com")
+
+
+def test_item9_notes_in_the_app_name_the_keys_and_on_the_cli_do_not() -> None:
+    for note in (safety.ITEM9_NOTE, safety.ITEM9_NOTE_CLI):
+        assert "matters on its own, whatever your total score" in note
+        assert "does not tell anyone" in note
+    assert "f1" in safety.ITEM9_NOTE and "ctrl+g" in safety.ITEM9_NOTE
+    assert not re.search(r"\b(f1|ctrl|key|press)\b", safety.ITEM9_NOTE_CLI, re.IGNORECASE)
+    assert "kapjournal help" in safety.ITEM9_NOTE_CLI
+
+
+def test_plan_keeps_an_old_plans_contacts_as_people_to_ask() -> None:
+    from kapjournal.records import from_dict
+
+    old = {  # a plan saved before "professionals" existed
+        "kind": "safety_plan",
+        "id": "p",
+        "created": "2026-10-01T09:00:00+00:00",
+        "updated": "2026-10-01T09:00:00+00:00",
+        "contacts": "Sam 0770 000; Dr Rivera 555-0142",
+    }
+    plan = from_dict(old)
+    assert isinstance(plan, SafetyPlan)
+    assert plan.contacts == "Sam 0770 000; Dr Rivera 555-0142" and plan.professionals == ""
+    titles = {s.field: s.title for s in safety.PLAN_SECTIONS}
+    assert titles["contacts"] == "People I can ask for help"

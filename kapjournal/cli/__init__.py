@@ -39,6 +39,7 @@ COMMANDS = {
     "plan": "entries:plan",
     "assess": "entries:assess",
     "prompts": "prompts:prompts",
+    "help": "help:help_",
     "export": "share:export",
     "keygen": "share:keygen",
     "import": "share:import_",

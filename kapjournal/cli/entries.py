@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 import json
 import sys
+from collections.abc import Callable
 from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -26,6 +27,7 @@ from kapjournal.cli.common import (
     whole_number,
 )
 from kapjournal.records import (
+    AFTER_EFFECTS,
     CHECKIN_CONTEXTS,
     ROUTE_LABELS,
     ROUTES,
@@ -45,6 +47,8 @@ FIELDS_HELP = (
     "Read the fields from standard input first: 'name: value' lines ({}), then an empty line, "
     "then the text. Keeps them out of shell history."
 )
+F = TypeVar("F", bound=Callable[..., Any])
+
 KIND_NAMES = {
     "session": "session",
     "reflection": "reflection",
@@ -143,15 +147,37 @@ def _session_id(journal: Journal, ref: str) -> str:
     return matches[0].id
 
 
+def _after_effect_options(command: F) -> F:
+    """--urinary, --sleep, --lasting-dissociation, --urges: the optional after-session answers."""
+    from kapjournal.measures import AFTER_EFFECT_QUESTIONS
+
+    for q in reversed(AFTER_EFFECT_QUESTIONS):
+        words = ", ".join(f"{n} {w}" for n, w in enumerate(q.answers))
+        command = click.option(
+            f"--{q.field.replace('_', '-')}",
+            q.field,
+            type=click.IntRange(0, 2),
+            help=f"After a session: {q.question[0].lower()}{q.question[1:]} ({words})",
+        )(command)
+    return command
+
+
 @click.command()
 @click.argument("score", type=click.IntRange(0, 10), required=False)
-@click.option("--anxiety", type=click.IntRange(0, 10), help="0 to 10" + HISTORY + ".")
-@click.option("--energy", type=click.IntRange(0, 10), help="0 to 10" + HISTORY + ".")
+@click.option("--anxiety", type=click.IntRange(0, 10), help="0 none to 10 extreme" + HISTORY + ".")
+@click.option("--energy", type=click.IntRange(0, 10), help="0 exhausted to 10 full" + HISTORY + ".")
 @click.option("--context", type=click.Choice(CHECKIN_CONTEXTS), default="daily", show_default=True)
 @click.option("--note", "with_note", is_flag=True, help="Read a short note from standard input.")
 @click.option(
-    "--fields", "use_fields", is_flag=True, help=FIELDS_HELP.format("mood, anxiety, energy")
+    "--fields",
+    "use_fields",
+    is_flag=True,
+    help=FIELDS_HELP.format(
+        "mood, anxiety, energy, and after a session "
+        + ", ".join(name.replace("_", "-") for name in AFTER_EFFECTS)
+    ),
 )
+@_after_effect_options
 @pass_ctx
 @friendly
 def mood(
@@ -162,35 +188,59 @@ def mood(
     context: str,
     with_note: bool,
     use_fields: bool,
+    **after: int | None,
 ) -> None:
     """Check in: mood SCORE from 0 (worst) to 10 (best). Not a clinical measure.
 
-    Leave SCORE out to be asked on the terminal (or give it with --fields), so the scores stay
-    out of shell history. With --fields, the note is the text after the fields.
+    Anxiety is 0 (none) to 10 (extreme), energy 0 (exhausted) to 10 (full). Leave SCORE out to be
+    asked on the terminal (or give it with --fields), so the scores stay out of shell history.
+    With --fields, the note is the text after the fields. After a session you can add how your
+    bladder, sleep, any lasting dissociation and any urges have been, each 0, 1 or 2 (see the
+    options, or the same names as fields); they are kept encrypted like everything else.
     """
+    from kapjournal.measures import AFTER_EFFECT_QUESTIONS, AFTER_EFFECTS_NOTE
+
     if score is None and not use_fields and not stdin_is_terminal():
         raise click.UsageError("give the mood SCORE, or 'mood: N' with --fields")
-    form = Form(("mood", "anxiety", "energy"), use_fields, "note")
+    dashed = {name: name.replace("_", "-") for name in AFTER_EFFECTS}  # as --fields spells names
+    form = Form(("mood", "anxiety", "energy", *dashed.values()), use_fields, "note")
     ask = score is None
     score = whole_number(form.get("mood", score, "Mood, 0 (worst) to 10 (best)"), "mood", 0, 10)
     if score is None:
         fail("the mood score is missing; nothing was saved")
     if ask:  # asked for the mood: ask for the others too
         anxiety = whole_number(
-            form.get("anxiety", anxiety, "Anxiety, 0 to 10 (enter to skip)"), "anxiety", 0, 10
+            form.get("anxiety", anxiety, "Anxiety, 0 (none) to 10 (extreme); enter to skip"),
+            "anxiety",
+            0,
+            10,
         )
         energy = whole_number(
-            form.get("energy", energy, "Energy, 0 to 10 (enter to skip)"), "energy", 0, 10
+            form.get("energy", energy, "Energy, 0 (exhausted) to 10 (full); enter to skip"),
+            "energy",
+            0,
+            10,
         )
     else:
         anxiety = whole_number(form.get("anxiety", anxiety), "anxiety", 0, 10)
         energy = whole_number(form.get("energy", energy), "energy", 0, 10)
+    for q in AFTER_EFFECT_QUESTIONS:  # asked on a terminal only after a session
+        words = ", ".join(f"{n} {w}" for n, w in enumerate(q.answers))
+        prompt = f"{q.question} ({words}; enter to skip)"
+        asked = form.get(
+            dashed[q.field], after[q.field], prompt if ask and context == "after-session" else None
+        )
+        after[q.field] = whole_number(asked, q.field.replace("_", " "), 0, 2)
     note = ""
     if use_fields or with_note:
         note = form.body().strip()
     with c.open() as journal:
-        journal.add(CheckIn, mood=score, anxiety=anxiety, energy=energy, context=context, note=note)
+        journal.add(
+            CheckIn, mood=score, anxiety=anxiety, energy=energy, context=context, note=note, **after
+        )
     click.echo(f"Checked in: mood {score}.")
+    if any(v == 2 for v in after.values()) or after.get("urinary"):
+        click.echo(AFTER_EFFECTS_NOTE)
 
 
 @click.group()
@@ -295,18 +345,19 @@ def _summary_line(record: Record) -> str:
             route = ROUTE_LABELS.get(record.route, "?")
             return f"Session {record.number}, {route}: {clean(record.intention, 40)}"
         case CheckIn():
+            from kapjournal.measures import after_effects_text
+
             extra = "".join(
                 f" · {n} {v}"
                 for n, v in (("anxiety", record.anxiety), ("energy", record.energy))
                 if v is not None
             )
-            return f"Check-in: mood {record.mood}{extra}"
+            after = after_effects_text(record)
+            return f"Check-in: mood {record.mood}{extra}" + (f" · {after}" if after else "")
         case Assessment():
-            from kapjournal.measures import instrument
+            from kapjournal.measures import band_label, instrument
 
-            return (
-                f"{instrument(record.instrument).name}: {record.score} ({clean(record.band, 30)})"
-            )
+            return f"{instrument(record.instrument).name}: {record.score} ({clean(band_label(record), 60)})"
         case _:
             return record.kind
 
@@ -450,7 +501,14 @@ def plan(c: Ctx) -> None:
 @pass_ctx
 @friendly
 def assess(c: Ctx, instrument: str, session_ref: str | None) -> None:
-    """Record a questionnaire; answers (numbers, one per item) come from standard input."""
+    """Record a questionnaire; answers (numbers, one per item) come from standard input.
+
+    For the PHQ-9 and GAD-7 an optional last number (the 10th or 8th) answers the unscored
+    question "how difficult have these problems made it...": 0 not difficult at all to 3
+    extremely difficult.
+    """
+    import dataclasses
+
     from kapjournal import measures, safety
 
     inst = measures.instrument(instrument)
@@ -459,19 +517,50 @@ def assess(c: Ctx, instrument: str, session_ref: str | None) -> None:
         click.echo(" · ".join(f"{o.value} {o.label}" for o in inst.options), err=True)
         for number, item in enumerate(inst.items, 1):
             click.echo(f"{number}. {item}", err=True)
+        if inst.difficulty is not None:
+            click.echo(
+                f"Optional {len(inst.items) + 1}. (not scored) {inst.difficulty.text} "
+                + " · ".join(f"{o.value} {o.label}" for o in inst.difficulty.options),
+                err=True,
+            )
     words = read_stdin("answers, separated by spaces").split()
     try:
         answers = [int(w) for w in words]
     except ValueError:
         fail("answers are whole numbers separated by spaces")
+    difficulty: int | None = None
+    n = len(inst.items)
+    if inst.difficulty is not None and len(answers) not in (n, n + 1):
+        fail(
+            f"{inst.name} needs {n} answers, one per question, and an optional {n + 1}th for "
+            f"the difficulty question; got {len(answers)}"
+        )
+    if inst.difficulty is not None and len(answers) == n + 1:
+        difficulty = measures.check_difficulty(inst, answers.pop())
     with c.open() as journal:
         session_id = _session_id(journal, session_ref) if session_ref else None
-        done = journal.add_assessment(instrument, answers, session_id=session_id)
+        new = journal.new_assessment(instrument, answers, session_id=session_id)
+        moved = measures.previous_change(journal.assessments(), new)
+        done = journal.save(dataclasses.replace(new, difficulty=difficulty))
         region = journal.settings().region
     band = measures.band_for(instrument, done.score)
-    click.echo(f"{inst.name}: {done.score} ({band.label}). {band.meaning}")
+    click.echo(
+        f"{inst.name}: {done.score} of {inst.max_score}, in the {band.low}–{band.high} range. "
+        f"{band.meaning}"
+    )
+    if moved is not None:
+        click.echo(measures.change_sentence(instrument, moved))
+    if instrument == "pcl5":
+        for cluster in measures.pcl5_cluster_lines(done.answers):
+            click.echo(f"  {cluster}")
+    if difficulty is not None:
+        click.echo(f"Difficulty (not scored): {measures.difficulty_label(instrument, difficulty)}.")
     if measures.FLAG_PHQ9_ITEM9 in done.flags:
+        from kapjournal import region as region_store
+
+        code = safety.known_code(region_store.stored() or region)
         click.echo("")
-        click.echo(safety.ITEM9_NOTE)
-        for line in safety.lines_for(region):
+        click.echo(safety.ITEM9_NOTE_CLI)
+        click.echo(safety.in_danger(code))
+        for line in safety.lines_for(code):
             click.echo(f"  {line.name}: {', '.join(r.label for r in line.reach)}")

@@ -23,6 +23,7 @@ from kapjournal.cli.common import (
     read_secret_file,
     say_problems,
 )
+from kapjournal.cli.help import check_region_option, setup_region
 from kapjournal.text import one_line
 
 if TYPE_CHECKING:
@@ -74,10 +75,16 @@ def show_recovery_key(journal: Journal, key: str, *, first: bool) -> None:
 
 
 @click.command()
+@click.option(
+    "--region",
+    metavar="XX",
+    callback=check_region_option,
+    help="Your country (GB, US, ...), so crisis help shows your local lines.",
+)
 @NEW_PASSPHRASE_FILE
 @pass_ctx
 @friendly
-def init(c: Ctx, new_passphrase_file: Path | None) -> None:
+def init(c: Ctx, region: str | None, new_passphrase_file: Path | None) -> None:
     """Create a new journal and show its recovery key once."""
     if c.journal_path.exists() or c.journal_path.is_symlink():
         fail(f"a journal already exists at {c.journal_path}")
@@ -86,6 +93,7 @@ def init(c: Ctx, new_passphrase_file: Path | None) -> None:
 
     journal, recovery = Journal.create(c.journal_path, passphrase, keep_recovery_key=True)
     try:
+        setup_region(region, journal)
         click.echo(f"Created {c.journal_path}")
         show_recovery_key(journal, recovery, first=True)
     finally:

@@ -23,7 +23,9 @@ def prompts_list(c: Ctx) -> None:
 
     catalog = load_packs(prompt_dirs(c))
     for ex in catalog.exercises.values():
-        click.echo(f"{ex.id:<28} {ex.timing:<11} {ex.minutes:>3} min  {clean(ex.title)}")
+        click.echo(
+            f"{ex.id:<22} {ex.category:<17} {ex.timing:<11} {ex.minutes:>3} min  {clean(ex.title)}"
+        )
     for problem in catalog.problems:
         click.echo(f"skipped: {problem}", err=True)
 

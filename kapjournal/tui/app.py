@@ -33,6 +33,7 @@ from kapjournal.exercises import Catalog, PackProblem, builtin_prompt_dirs, load
 from kapjournal.paths import check_private_dir, ensure_private_dir, user_prompt_dir
 from kapjournal.text import one_line, safe_text
 from kapjournal.tui.base import JournalMixin
+from kapjournal.tui.widgets.keys import HELP_KEY_DISPLAY, HELP_KEYS
 
 if TYPE_CHECKING:
     from kapjournal.journal import Journal, KdfCost
@@ -99,7 +100,7 @@ class KapJournalApp(App[None]):
     CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses may live anywhere
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("f1", "help", "Get help now", priority=True),
+        Binding(HELP_KEYS, "help", "Get help now", key_display=HELP_KEY_DISPLAY, priority=True),
         Binding("ctrl+l", "lock", "Lock", priority=True),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
@@ -245,6 +246,9 @@ class KapJournalApp(App[None]):
         self.catalog = message.catalog
         self.last_activity = self._monotonic()
         self._apply_settings()
+        from kapjournal.tui.screens.help import sync_region
+
+        sync_region(message.journal, self)
         await self.enter_journal()
         if message.recovery is not None:
             self.open("recovery_key", reason=message.recovery)
@@ -376,6 +380,14 @@ class KapJournalApp(App[None]):
             return
         self.push_screen(screen_class("help")())
 
+    def action_ground(self) -> None:
+        """A short grounding page, from every exercise screen and from Get help now."""
+        if type(self.screen).__name__ == "GroundingScreen":
+            return
+        from kapjournal.tui.screens.help import GroundingScreen
+
+        self.push_screen(GroundingScreen())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide "Lock" while there is nothing to lock."""
         return not (action == "lock" and self.journal is None)
@@ -443,6 +455,9 @@ class KapJournalApp(App[None]):
         """Our actions, and Textual's minus "Screenshot" (it would write the screen to disk)."""
         yield SystemCommand(
             "Get help now", "Crisis lines, your therapist, your safety plan", self.action_help
+        )
+        yield SystemCommand(
+            "Steady yourself", "A short grounding page to read slowly", self.action_ground
         )
         if self.journal is not None:
             for title, help_text, name in (

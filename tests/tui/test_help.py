@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from textual.widgets import Select, TextArea
 
-from kapjournal import safety
+from kapjournal import region, safety
 from kapjournal.journal import Journal
 from kapjournal.records import Settings
 from kapjournal.tui.app import KapJournalApp
@@ -18,11 +18,15 @@ from tests.tui.sample import screen_text
 async def test_help_shows_us_lines_then_samaritans_for_gb(
     make_app: Callable[..., KapJournalApp], existing_journal: Journal
 ) -> None:
+    region.save("US")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(pilot)
         assert app.journal is not None
-        app.journal.add(Settings, therapist_name="Dr. [i]Rivera[/i]", therapist_contact="555-0142")
+        assert app.journal.settings().region == "US"  # the file's choice reached the journal
+        app.journal.add(
+            Settings, region="US", therapist_name="Dr. [i]Rivera[/i]", therapist_contact="555-0142"
+        )
         await pilot.press("f1")
         await pilot.pause()
         screen = app.screen
@@ -40,6 +44,7 @@ async def test_help_shows_us_lines_then_samaritans_for_gb(
         assert "Samaritans" in lines and "Call 116 123" in lines
         assert "999" in screen_text(app)
         assert app.journal.settings().region == "GB"
+        assert region.stored() == "GB"  # so help shows it before the next unlock too
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "HomeScreen"

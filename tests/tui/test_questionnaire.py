@@ -31,15 +31,21 @@ async def test_phq9_item9_opens_help_at_once_and_is_flagged(
         await pilot.press("1")
         await pilot.pause()
         assert type(app.screen).__name__ == "HelpScreen"
-        (saved,) = app.journal.assessments()
+        (saved,) = app.journal.assessments()  # saved at once: leaving now loses nothing
         assert saved.answers == (1, 1, 2, 1, 0, 1, 0, 0, 1)
         assert saved.score == 7 and saved.band == "mild"
         assert measures.FLAG_PHQ9_ITEM9 in saved.flags
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
-        assert str(screen.query_one("#q-item9").content) == safety.ITEM9_NOTE
+        assert "not scored" in str(screen.query_one("#q-progress").content)
+        await pilot.press("s")  # skip the difficulty question
+        await pilot.pause()
+        note = str(screen.query_one("#q-item9").content)
+        assert note == safety.ITEM9_NOTE
+        assert "f1 or ctrl+g" in note and "whatever your total score" in note
         assert "7" in str(screen.query_one("#q-score").content)
+        assert app.journal.assessments()[0].difficulty is None
 
 
 async def test_gad7_score_and_band_are_shown_and_saved(
@@ -55,14 +61,20 @@ async def test_gad7_score_and_band_are_shown_and_saved(
         await pilot.press("2", "2", "1", "1", "1", "1")
         await pilot.press("down", "enter")  # last answer with the arrows: 1
         await pilot.pause()
+        assert measures.DIFFICULTY_TEXT in str(app.screen.query_one("#q-item").content)
+        await pilot.press("1")
+        await pilot.pause()
         result = str(app.screen.query_one("#q-score").content)
-        assert "GAD-7 score is 9 of 21: mild" in result
+        assert "GAD-7 score is 9 of 21, in the 5–9 range" in result
+        assert "often described as mild" in result
         assert measures.ONLY_A_CLINICIAN in result
+        assert "Somewhat difficult (not scored)" in str(app.screen.query_one("#q-detail").content)
         assert "Pfizer" in str(app.screen.query_one("#q-attribution").content)
         assert not app.screen.query_one("#q-item9").display
         assert app.journal is not None
         (saved,) = app.journal.assessments()
         assert (saved.instrument, saved.answers, saved.score) == ("gad7", (2, 2, 1, 1, 1, 1, 1), 9)
+        assert saved.difficulty == 1
         assert saved.flags == ()
 
 

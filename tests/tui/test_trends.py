@@ -29,9 +29,11 @@ async def test_trends_with_data(
         assert "•" in chart.text and "─" in chart.text
         assert lines[-1].strip().endswith("2 Nov")
         scores = str(screen.query_one("#scores").content)
-        assert "PHQ-9   15 moderately severe → 5 mild   (−67%, 4 times)" in scores
-        assert "GAD-7   12 moderate → 4 minimal" in scores
-        assert "PCL-5" not in scores
+        assert "PHQ-9   5 · mild" in scores
+        assert "down 3 since the one before (8): within the usual ups and downs" in scores
+        assert "first 15 on" in scores and "4 times" in scores
+        assert "GAD-7   4 · minimal" in scores
+        assert not any(line.startswith("PCL-5") for line in scores.splitlines())
         table = str(screen.query_one("#session-response").content)
         assert "Session 1" in table and "Session 4" in table
         assert "After sessions, on average: mood" in table

@@ -30,6 +30,7 @@ from kapjournal.tui.widgets.editor import (
     JournalTextArea,
     parse_tags,
 )
+from kapjournal.tui.widgets.keys import HELP_FIRST
 from kapjournal.tui.widgets.text import clean, one_line
 
 __all__ = ["ExercisePickerScreen", "ExerciseScreen", "ReflectionScreen"]
@@ -68,10 +69,12 @@ class ExerciseScreen(DraftScreen):
     ExerciseScreen #exercise-status.error { color: $warning; }
     """
     BINDINGS = [
+        HELP_FIRST,  # so the footer shows it before the text box's own keys push it off
         Binding("ctrl+right,ctrl+n", "next", "next", key_display="ctrl+→", priority=True),
         Binding("ctrl+left,ctrl+b", "back", "back", key_display="ctrl+←", priority=True),
         Binding("ctrl+s", "save_now", "save", priority=True, show=False),
         Binding("escape", "later", "later"),
+        Binding("ctrl+o", "app.ground", "ground", key_display="^o", priority=True),
     ]
 
     def __init__(
@@ -212,7 +215,7 @@ class ExerciseScreen(DraftScreen):
             )
             self.query_one("#exercise-tags", Input).focus()
         else:
-            progress.update(f"step {self.step + 1} of {len(steps)}")
+            progress.update(f"step {self.step + 1} of {len(steps)} · ctrl+→ skips")
             prompt.update(clean(steps[self.step]))
             answer.load_text(self.answers[self.step])
             answer.move_cursor(answer.document.end)

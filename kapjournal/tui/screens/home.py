@@ -21,7 +21,6 @@ from kapjournal.errors import KapJournalError
 from kapjournal.plan import Plan, PlanItem
 from kapjournal.records import ROUTE_LABELS, CheckIn, DosingSession
 from kapjournal.tui.base import JournalScreen
-from kapjournal.tui.screens.help import remember_region
 from kapjournal.tui.widgets.keys import HELP_FIRST
 from kapjournal.tui.widgets.text import days_ago, one_line, when_words
 
@@ -119,7 +118,8 @@ class HomeScreen(JournalScreen):
                 yield Static("", id="last-checkin")
                 yield Static(
                     Content.from_markup(
-                        "Hard moment? Press [b]f1[/b] for crisis lines and your safety plan."
+                        "Hard moment? Press [b]f1[/b] or [b]ctrl+g[/b] for crisis lines and your "
+                        "safety plan."
                     ),
                     id="safety-line",
                 )
@@ -151,7 +151,6 @@ class HomeScreen(JournalScreen):
         # where it can be fixed, but never the "last" of anything here.
         sessions = [s for s in self.journal.sessions() if dates.in_bounds(s.when)]
         checkins = [c for c in self.journal.checkins() if dates.in_bounds(c.created)]
-        remember_region(self.journal.settings().region)
         try:
             plan = self.journal.plan(self.catalog)
         except Exception as exc:  # one panel's failure must not take Home (and F1) with it

@@ -1,11 +1,16 @@
 """A questionnaire (PHQ-9, GAD-7, PCL-5), one question at a time, then the score in plain words.
 
 A PHQ-9 question 9 answer above 0 opens Get help now at once, before the end, and the result
-repeats a gentle note. Scores are computed by ``measures`` from the answers and saved at the end.
+repeats a gentle note. Scores are computed by ``measures`` from the answers and saved as soon as
+the last scored question is answered; the PHQ-9 and GAD-7 then ask their unscored difficulty
+question (optional: s skips it), which is added to the saved record. The result names the score
+range without naming a disorder, says how it moved from the previous score by the instrument's
+own rule (a worsening is said plainly), and for the PCL-5 gives the four cluster subtotals.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from textual import on
@@ -18,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from kapjournal import measures
 from kapjournal.errors import KapJournalError
+from kapjournal.records import Assessment
 from kapjournal.safety import ITEM9_NOTE
 from kapjournal.tui.base import JournalScreen
 from kapjournal.tui.widgets.keys import HELP_FIRST
@@ -44,6 +50,9 @@ class QuestionnaireScreen(JournalScreen):
     QuestionnaireScreen #q-intro { color: $text-muted; margin: 1 0; }
     QuestionnaireScreen #q-result { height: 1fr; }
     QuestionnaireScreen #q-item9 { color: $warning; margin-bottom: 1; }
+    QuestionnaireScreen #q-score, QuestionnaireScreen #q-change,
+    QuestionnaireScreen #q-detail { margin-bottom: 1; }
+    QuestionnaireScreen #q-change.worse { text-style: bold; }
     QuestionnaireScreen .muted { color: $text-muted; }
     """
 
@@ -51,6 +60,7 @@ class QuestionnaireScreen(JournalScreen):
         HELP_FIRST,
         Binding("escape", "leave", "leave"),
         Binding("backspace,left", "back", "back"),
+        Binding("s", "skip", "skip this one"),
         Binding("0", "answer(0)", "answer", key_display="digit"),
         *(Binding(str(n), f"answer({n})", show=False) for n in range(1, 5)),
     ]
@@ -63,6 +73,9 @@ class QuestionnaireScreen(JournalScreen):
         self.answers: list[int] = []
         self.index = 0
         self.finished = False
+        self.saved: Assessment | None = None  # once the scored questions are answered
+        self.save_error = ""
+        self.change: measures.Change | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="q-box"):
@@ -85,6 +98,8 @@ class QuestionnaireScreen(JournalScreen):
             with VerticalScroll(id="q-result"):
                 yield Static("", id="q-item9")
                 yield Static("", id="q-score")
+                yield Static("", id="q-change")
+                yield Static("", id="q-detail", markup=False)
                 yield Static("", id="q-attribution", classes="muted")
         yield Footer()
 
@@ -113,13 +128,26 @@ class QuestionnaireScreen(JournalScreen):
             self.query_one("#q-options").focus()
         self.refresh_bindings()
 
+    @property
+    def asking_difficulty(self) -> bool:
+        """Whether the unscored difficulty question is on screen (after the scored ones)."""
+        inst = self.instrument
+        return inst is not None and not self.finished and self.index == len(inst.items)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "answer":
             if self.instrument is None or self.finished:
                 return False
-            return parameters[0] <= self.instrument.max_answer  # type: ignore[operator]
+            top = (
+                max(o.value for o in self.instrument.difficulty.options)
+                if self.asking_difficulty and self.instrument.difficulty
+                else self.instrument.max_answer
+            )
+            return parameters[0] <= top  # type: ignore[operator]
         if action == "back":
-            return self.instrument is not None and not self.finished
+            return self.instrument is not None and not self.finished and not self.asking_difficulty
+        if action == "skip":
+            return self.asking_difficulty
         return True
 
     @on(OptionList.OptionSelected, "#q-choose")
@@ -137,6 +165,9 @@ class QuestionnaireScreen(JournalScreen):
     def _show_item(self) -> None:
         inst = self.instrument
         assert inst is not None
+        if self.asking_difficulty:
+            self._show_difficulty()
+            return
         n = len(inst.items)
         self.query_one("#q-progress", Static).update(
             f"question {self.index + 1} of {n} · press 0–{inst.max_answer}"
@@ -153,14 +184,51 @@ class QuestionnaireScreen(JournalScreen):
         previous = self.answers[self.index] if self.index < len(self.answers) else 0
         options.highlighted = previous
         options.focus()
+        self.refresh_bindings()
+
+    def _show_difficulty(self) -> None:
+        inst = self.instrument
+        assert inst is not None and inst.difficulty is not None
+        saved = "Your answers are saved. " if self.saved is not None else ""
+        self.query_one("#q-progress", Static).update(
+            f"{saved}One more, not scored · press 0–3, or s to skip"
+        )
+        self.query_one("#q-stem", Static).update(
+            Content("This last question is part of the form but not of the score.")
+        )
+        self.query_one("#q-item", Static).update(inst.difficulty.text)
+        options = self.query_one("#q-options", OptionList)
+        options.clear_options()
+        options.add_options(
+            [
+                *(
+                    Option(f"{o.value}  {o.label}", id=str(o.value))
+                    for o in inst.difficulty.options
+                ),
+                Option("s  Skip this question", id="skip"),
+            ]
+        )
+        options.highlighted = 0
+        options.focus()
+        self.refresh_bindings()
 
     @on(OptionList.OptionSelected, "#q-options")
     def _picked(self, event: OptionList.OptionSelected) -> None:
-        self.action_answer(int(event.option.id or 0))
+        if event.option.id == "skip":
+            self.action_skip()
+        else:
+            self.action_answer(int(event.option.id or 0))
 
     def action_answer(self, value: int) -> None:
         inst = self.instrument
-        if inst is None or self.finished or value > inst.max_answer:
+        if inst is None or self.finished:
+            return
+        if self.asking_difficulty:
+            if inst.difficulty is not None and 0 <= value <= 3:
+                self._add_difficulty(value)
+                self._finish()
+            return
+        if value > inst.max_answer:
             return
         del self.answers[self.index :]
         self.answers.append(value)
@@ -169,44 +237,96 @@ class QuestionnaireScreen(JournalScreen):
         if self.index + 1 < len(inst.items):
             self.index += 1
             self._show_item()
+            return
+        self._save()
+        if inst.difficulty is not None:
+            self.index = len(inst.items)
+            self._show_item()
         else:
             self._finish()
 
+    def action_skip(self) -> None:
+        if self.asking_difficulty:
+            self._finish()
+
     def action_back(self) -> None:
-        if self.instrument is None or self.finished:
+        if self.instrument is None or self.finished or self.asking_difficulty:
             return
         if self.index == 0:
             return
         self.index -= 1
         self._show_item()
 
+    def _save(self) -> None:
+        """Save as soon as the scored questions are answered, so leaving now loses nothing."""
+        inst = self.instrument
+        assert inst is not None
+        new = self.journal.new_assessment(inst.id, self.answers)
+        self.change = measures.previous_change(self.journal.assessments(), new)
+        try:
+            self.saved = self.journal.save(new)
+        except KapJournalError as exc:
+            self.save_error = f"This could not be saved: {exc}"
+            self.notify(self.save_error, severity="warning")
+
+    def _add_difficulty(self, value: int) -> None:
+        if self.saved is None:
+            return
+        try:
+            self.saved = self.journal.save(dataclasses.replace(self.saved, difficulty=value))
+        except KapJournalError as exc:
+            self.notify(f"The last answer could not be saved: {exc}", severity="warning")
+
     def _finish(self) -> None:
         inst = self.instrument
         assert inst is not None
         self.finished = True
         scored = measures.score(inst.id, self.answers)
-        try:
-            self.journal.add_assessment(inst.id, self.answers)
-            saved = "Saved in your journal."
-        except KapJournalError as exc:
-            saved = f"This could not be saved: {exc}"
-            self.notify(saved, severity="warning")
+        band = inst.band(scored.score)
+        saved = self.save_error or "Saved in your journal."
         item9 = self.query_one("#q-item9", Static)
         item9.update(ITEM9_NOTE if measures.FLAG_PHQ9_ITEM9 in scored.flags else "")
         item9.set_class(measures.FLAG_PHQ9_ITEM9 not in scored.flags, "hidden")
         self.query_one("#q-score", Static).update(
             Content.from_markup(
-                "Your $name score is [b]$score[/b] of $max: [b]$band[/b].\n\n$meaning\n\n"
-                "[dim]$saved A score is a snapshot of the last weeks, not a verdict. "
-                "Press esc to go back.[/dim]\n",
+                "Your $name score is [b]$score[/b] of $max, in the $low–$high range.\n\n$meaning",
                 name=inst.name,
                 score=str(scored.score),
                 max=str(inst.max_score),
-                band=scored.band_label,
+                low=str(band.low),
+                high=str(band.high),
                 meaning=scored.meaning,
-                saved=saved,
             )
         )
+        change = self.query_one("#q-change", Static)
+        if self.change is None:
+            change.update(
+                Content.styled(
+                    f"This is your first {inst.name} here; next time you will see how it moved.",
+                    "$text-muted",
+                )
+            )
+        else:
+            change.update(measures.change_sentence(inst.id, self.change))
+        change.set_class(self.change is not None and self.change.worse, "worse")
+        detail: list[str] = []
+        if inst.id == "pcl5":
+            detail.append("The four groups of questions (DSM-5 clusters):")
+            detail += [f"  {line}" for line in measures.pcl5_cluster_lines(self.answers)]
+            detail.append("")
+        difficulty = self.saved.difficulty if self.saved is not None else None
+        if inst.difficulty is not None:
+            label = measures.difficulty_label(inst.id, difficulty)
+            detail.append(
+                f"How difficult these problems made things: {label} (not scored)."
+                if label
+                else "The difficulty question was skipped; that is fine."
+            )
+            detail.append("")
+        detail.append(
+            f"{saved} A score is a snapshot of the last weeks, not a verdict. Press esc to go back."
+        )
+        self.query_one("#q-detail", Static).update("\n".join(detail))
         self.query_one("#q-attribution", Static).update(
             Content(f"{inst.title}. {inst.attribution}")
         )
@@ -214,6 +334,8 @@ class QuestionnaireScreen(JournalScreen):
         self._show("result")
 
     def action_leave(self) -> None:
-        if self.instrument is not None and self.answers and not self.finished:
+        if self.asking_difficulty and self.saved is not None:
+            self.notify("Your answers are saved, without the last (unscored) question.")
+        elif self.instrument is not None and self.answers and not self.finished:
             self.notify("Left before the end; nothing was saved.")
         self.dismiss()

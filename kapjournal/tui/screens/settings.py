@@ -96,7 +96,11 @@ class SettingsScreen(JournalScreen):
                     compact=True,
                     id="region",
                 )
-            yield Static("Chooses the crisis lines shown by Get help now (f1).", classes="hint")
+            yield Static(
+                "Chooses the crisis lines shown by Get help now (f1 or ctrl+g), even before "
+                "you unlock. Saved unencrypted on this computer: it is not health data.",
+                classes="hint",
+            )
             yield Static("Your therapist", classes="heading")
             with Horizontal(classes="row"):
                 yield Static("Name", classes="label")
@@ -190,7 +194,7 @@ class SettingsScreen(JournalScreen):
             message.update(Content(clean(f"Not saved: {str(exc)[:1].upper()}{str(exc)[1:]}.")))
             return
         message.update("")
-        remember_region(saved.region)
+        remember_region(saved.region, self.app)
         self.notify("Settings saved.")
 
     @on(Input.Submitted, "#autolock, #therapist-name, #therapist-contact, #therapist-recipient")

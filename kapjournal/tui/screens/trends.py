@@ -34,25 +34,36 @@ def _plain(value: float | None) -> str:
 
 
 def score_line(instrument_id: str, assessments: list[Assessment]) -> str | None:
-    """ "PHQ-9   15 moderately severe → 9 mild   (−40%, 5 times)", or None without scores."""
+    """The latest score, how it moved from the one before by the instrument's own rule, the
+    first score and a sparkline, and for the PCL-5 the latest cluster subtotals; None without
+    scores.
+
+        PHQ-9   13 · moderate
+                ▲ up 7 since the one before (6): a worsening by the PHQ-9 rule of 5 points
+                first 15 on 2 Oct · 6 times  ▃▅▆▄▂▃
+    """
     points = trends.score_series(assessments, instrument_id)
     if not points:
         return None
-    name = measures.instrument(instrument_id).name
+    inst = measures.instrument(instrument_id)
     first, last = points[0], points[-1]
+    lines = [f"{inst.name:<7} {last.score} · {last.band_label}"]
+    pad = " " * 8
     if len(points) == 1:
-        return f"{name:<7} {first.score} {first.band_label}  (once, {first.when:%-d %b})"
-    change = ""
-    if first.score:
-        pct = round((last.score - first.score) / first.score * 100)
-        change = f"{pct:+d}%, ".replace("-", "−")
-    spark = trends.sparkline(
-        [p.score for p in points[-12:]], hi=measures.instrument(instrument_id).max_score
-    )
-    return (
-        f"{name:<7} {first.score} {first.band_label} → {last.score} {last.band_label}"
-        f"   ({change}{len(points)} times)  {spark}"
-    )
+        lines.append(f"{pad}once so far, on {last.when:%-d %b}")
+    else:
+        previous = points[-2]
+        moved = measures.change(instrument_id, previous.score, last.score)
+        spark = trends.sparkline([p.score for p in points[-12:]], hi=inst.max_score)
+        lines.append(pad + measures.change_phrase(instrument_id, moved))
+        lines.append(
+            f"{pad}first {first.score} on {first.when:%-d %b} · {len(points)} times  {spark}"
+        )
+    if instrument_id == "pcl5":
+        latest = next((a for a in assessments if a.id == last.assessment_id), None)
+        if latest is not None:
+            lines.append(f"{pad}latest by cluster: {measures.pcl5_cluster_short(latest.answers)}")
+    return "\n".join(lines)
 
 
 class TrendsScreen(JournalScreen):
@@ -132,8 +143,14 @@ class TrendsScreen(JournalScreen):
                 "GAD-7 (anxiety); doing one every two weeks shows how things move."
             ]
         else:
-            lines.append("First → latest. Bands are the usual names; only a clinician can say")
-            lines.append("what a score means for you.")
+            lines.append("")
+            lines.append(
+                "Each change is judged against the score before it by the questionnaire's own "
+                "rule (PHQ-9 5 points, GAD-7 4, PCL-5 10). Bands are the usual names; only a "
+                "clinician can say what a score means for you."
+            )
+            if any(a.instrument == "pcl5" for a in assessments):
+                lines.append(measures.PCL5_CLUSTER_KEY + ".")
         self.query_one("#scores", Static).update("\n".join(lines))
 
     def _responses(self, checkins: list[CheckIn], sessions: list[DosingSession]) -> None:

@@ -10,8 +10,10 @@ from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, Static
+from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, Select, Static
 
+from kapjournal import region as region_store
+from kapjournal import safety
 from kapjournal.errors import KapJournalError
 from kapjournal.passphrases import MIN_LENGTH, problem, strength
 from kapjournal.tui.base import JournalModal, JournalScreen
@@ -34,6 +36,10 @@ class CenteredBox(Screen[None]):
     CenteredBox Input { margin-bottom: 1; }
     CenteredBox LoadingIndicator { height: 1; }
     CenteredBox .hidden { display: none; }
+    CenteredBox #crisis-line { color: $text-muted; margin-top: 1; }
+    CenteredBox #region-row { height: auto; margin-bottom: 1; }
+    CenteredBox #region-label { width: auto; margin-right: 1; color: $text-muted; }
+    CenteredBox #create-region { width: 1fr; }
     """
 
     def show_error(self, reason: str) -> None:
@@ -47,6 +53,28 @@ class CenteredBox(Screen[None]):
         if not busy:
             first = self.query(Input).first()
             first.focus()
+
+
+def crisis_line() -> str:
+    """ "In crisis? United Kingdom · Samaritans: Call 116 123 · ... · f1/ctrl+g for more"."""
+    code = safety.known_code(region_store.stored())
+    return f"In crisis? {safety.main_line(code)}. f1 or ctrl+g for more."
+
+
+def guess_region() -> str:
+    """A first guess for the create screen: the saved region, else the country in the locale
+    (LANG=en_GB.UTF-8 → GB) if we list it, else the international list."""
+    import os
+
+    saved = region_store.stored()
+    if saved:
+        return safety.known_code(saved)
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            country = value.split(".")[0].partition("_")[2]
+            return safety.known_code(country[:2]) if len(country) >= 2 else safety.INTERNATIONAL
+    return safety.INTERNATIONAL
 
 
 class UnlockScreen(CenteredBox):
@@ -75,6 +103,7 @@ class UnlockScreen(CenteredBox):
                 "Forgot it? Run 'kapjournal recover' in a terminal with your recovery key.",
                 classes="muted",
             )
+            yield Static(crisis_line(), id="crisis-line", markup=False)
             yield Static(
                 "Too soon after a session to type it? ctrl+n writes without unlocking.",
                 classes="muted",
@@ -84,6 +113,10 @@ class UnlockScreen(CenteredBox):
 
     def on_mount(self) -> None:
         self.query_one("#passphrase", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        # The region may have been changed on the help screen meanwhile.
+        self.query_one("#crisis-line", Static).update(crisis_line())
 
     @on(Input.Submitted, "#passphrase")
     def submit(self, event: Input.Submitted) -> None:
@@ -108,11 +141,21 @@ class CreateScreen(CenteredBox):
             yield Static(
                 "Everything you write here is encrypted with a passphrase only you know. "
                 "Nobody reads it as you write: kapjournal is not monitored and never contacts "
-                "anyone. It is not a treatment and does not diagnose. f1 shows crisis lines at "
-                "any time.",
+                "anyone. It is not a treatment and does not diagnose. f1 or ctrl+g shows crisis "
+                "lines at any time.",
                 classes="muted",
                 id="welcome-text",
             )
+            with Horizontal(id="region-row"):
+                yield Static("Crisis lines for", id="region-label")
+                self.region_guess = guess_region()
+                yield Select(
+                    [(r.name, r.code) for r in safety.regions()],
+                    value=self.region_guess,
+                    allow_blank=False,
+                    compact=True,
+                    id="create-region",
+                )
             yield Input(password=True, placeholder="Choose a passphrase", id="new-passphrase")
             yield Static("", id="strength")
             yield Input(
@@ -148,7 +191,19 @@ class CreateScreen(CenteredBox):
             return
         self.query_one(".error", Static).update("Creating your journal…")
         self.set_busy(True)
+        self.save_region()
         self.app.create(first)  # type: ignore[attr-defined]
+
+    @on(Select.Changed, "#create-region")
+    def _region_chosen(self, event: Select.Changed) -> None:
+        if event.value != self.region_guess:  # not the guess being shown at first
+            self.save_region()
+
+    def save_region(self) -> None:
+        """Saved as soon as chosen (not health data), so help shows it even before creating."""
+        chosen = self.query_one("#create-region", Select).value
+        if chosen is not Select.NULL and not self.app.demo_passphrase:  # type: ignore[attr-defined]
+            region_store.save_quietly(str(chosen))
 
 
 class RecoveryKeyScreen(JournalScreen):

@@ -6,11 +6,13 @@ markup or escape sequences they typed show as typed and never act.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, tzinfo
 
 from rich.text import Text
 
-from kapjournal import dates
+from kapjournal import dates, measures
+from kapjournal.errors import KapJournalError
 from kapjournal.exercises import Catalog
 from kapjournal.records import (
     ROUTE_LABELS,
@@ -73,7 +75,7 @@ def excerpt_of(record: Record, width: int) -> str:
             note = one_line(record.note[: width * 4], width)
             return f"{scales(record)} · {note}" if note else scales(record)
         case Assessment():
-            band = one_line(record.band, 30)
+            band = measures.band_label(record)
             return f"{record.score} · {band}" if band else str(record.score)
     return ""
 
@@ -145,10 +147,16 @@ def preview(record: Record, catalog: Catalog, zone: tzinfo | None) -> str:
                 body += ["", "Notes", clean(record.notes)]
         case CheckIn():
             body.append(scales(record) + f" · {record.context}")
+            if after := measures.after_effects_text(record):
+                body.append(f"after the session: {after}")
             if record.note:
                 body += ["", clean(record.note)]
         case Assessment():
-            body.append(
-                f"score {record.score}" + (f" · {clean(record.band)}" if record.band else "")
-            )
+            band = measures.band_label(record)
+            body.append(f"score {record.score}" + (f" · {band}" if band else ""))
+            if difficulty := measures.difficulty_label(record.instrument, record.difficulty):
+                body.append(f"difficulty (not scored): {difficulty}")
+            if record.instrument == "pcl5":
+                with contextlib.suppress(KapJournalError):
+                    body.append(f"clusters: {measures.pcl5_cluster_short(record.answers)}")
     return "\n".join([*head, "", *body]).rstrip()

@@ -46,11 +46,18 @@ class Scale(Widget, can_focus=True):
         value: int | None
 
     def __init__(
-        self, label: str, value: int | None = None, *, optional: bool = False, id: str | None = None
+        self,
+        label: str,
+        value: int | None = None,
+        *,
+        optional: bool = False,
+        hint: str = "",
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.label = label
         self.optional = optional
+        self.hint = hint  # what the ends mean, e.g. "0 none · 10 extreme", always shown
         self.set_reactive(Scale.value, value)
         self._last_one = 0.0
 
@@ -62,7 +69,9 @@ class Scale(Widget, can_focus=True):
                 parts.append(Content.from_markup("[b reverse $primary]$n[/]", n=f"[{n}]"))
             else:
                 parts.append(Content(f" {n} "))
-        if self.value is None:
+        if self.hint:
+            parts.append(Content.styled(f"  {self.hint}", "dim"))
+        elif self.value is None:
             parts.append(Content.styled("  (optional)" if self.optional else "  (choose)", "dim"))
         return Content("").join(parts)
 
