@@ -36,6 +36,7 @@ class CenteredBox(Screen[None]):
     CenteredBox Input { margin-bottom: 1; }
     CenteredBox LoadingIndicator { height: 1; }
     CenteredBox .hidden { display: none; }
+    CenteredBox #write-locked-hint { margin-top: 1; }
     CenteredBox #crisis-line { color: $text-muted; margin-top: 1; }
     CenteredBox #region-row { height: auto; margin-bottom: 1; }
     CenteredBox #region-label { width: auto; margin-right: 1; color: $text-muted; }
