@@ -42,7 +42,8 @@ def bucket_of(item_id: str) -> int:
 class Problem:
     """One thing wrong with a journal, in one plain line (never its contents)."""
 
-    kind: str  # missing, replayed, resurrected, extra, damaged, slot, keyring, head, ledger, rollback, sqlite, secret
+    kind: str  # missing, replayed, resurrected, foreign, extra, damaged, slot, keyring, head,
+    # ledger, rollback, sqlite, secret, capture
     message: str
     item_id: str | None = None
 
@@ -181,10 +182,18 @@ def compare_rows(
     dots: list[tuple[str, str, int, int]],
     ledger: dict[str, Entry],
     unverified: set[int],
+    vv: dict[str, int] | None = None,
 ) -> RowCheck:
-    """Each row against its ledger entry. Rows in unverified buckets are trusted as they are."""
+    """Each row against its ledger entry. Rows in unverified buckets are left to the digest.
+
+    A row that differs from its entry is, in this order: *resurrected* (the entry is a
+    tombstone, the row is live), *replayed* (an older counter of the same device), or *foreign*
+    (anything else: a counter beyond what the head has seen, another device's dot, a tombstone
+    where the entry is live). None of them is used.
+    """
     out = RowCheck()
     expected = dict(ledger)
+    seen = vv or {}
     for item_id, dev, ctr, tomb in dots:
         if unverified and bucket_of(item_id) in unverified:
             expected.pop(item_id, None)
@@ -200,24 +209,29 @@ def compare_rows(
                     item_id,
                 )
             )
-        elif (dev, ctr, tomb) != (entry[0], entry[1], entry[2]):
-            out.excluded.add(item_id)
-            if entry[2] and not tomb:
-                message = (
-                    f"{sentence(what(entry))} that you deleted is back in the file (an old copy "
-                    "of it was put back); it stays deleted."
-                )
-                kind = "resurrected"
-            elif dev == entry[0] and ctr < entry[1]:
-                message = (
-                    f"An older version of {what(entry)} was put back in place of the latest; "
-                    "the older version is not used."
-                )
-                kind = "replayed"
-            else:
-                message = f"{sentence(what(entry))} is not the version this journal recorded; it is not used."
-                kind = "replayed"
-            out.problems.append(Problem(kind, message, item_id))
+            continue
+        if (dev, ctr, tomb) == (entry[0], entry[1], entry[2]):
+            continue
+        out.excluded.add(item_id)
+        if entry[2] and not tomb:
+            kind = "resurrected"
+            message = (
+                f"{sentence(what(entry))} that you deleted is back in the file (an old copy "
+                "of it was put back); it stays deleted."
+            )
+        elif dev == entry[0] and ctr < entry[1] and ctr <= seen.get(dev, ctr):
+            kind = "replayed"
+            message = (
+                f"An older version of {what(entry)} was put back in place of the latest; "
+                "the older version is not used."
+            )
+        else:
+            kind = "foreign"
+            message = (
+                f"{sentence(what(entry))} is not the version this journal recorded (it may come "
+                "from another copy of the journal); it is not used."
+            )
+        out.problems.append(Problem(kind, message, item_id))
     for item_id, entry in expected.items():
         if bucket_of(item_id) in unverified:
             continue

@@ -332,13 +332,32 @@ class Journal:
                 )
         self._ledger = ledger
         dots = self._store.dots()
-        checked = compare_rows(dots, ledger, unverified)
+        checked = compare_rows(dots, ledger, unverified, head.vv if head else None)
         problems += checked.problems
-        self._excluded = checked.excluded
-        clean = head is not None and not unverified and not checked.problems
-        # The digest repeats what the ledger proved; recomputing it is left to a full check.
-        if full and clean and head and _digest(sealer.digest_key, dots) != head.digest % DIGEST_MOD:
-            problems.append(Problem("head", "The journal's digest does not match its entries."))
+        excluded = set(checked.excluded)
+        if head is not None:
+            problems += self._check_head_against(head, dots, checked.problems)
+            # Where a ledger bucket cannot vouch for its rows, the digest over every row still
+            # can: if it matches, nothing was removed or replaced; if not, those rows are not used.
+            recheck = unverified or full
+            if recheck and _digest(sealer.digest_key, dots) != head.digest % DIGEST_MOD:
+                if unverified:
+                    untrusted = {d[0] for d in dots if bucket_of(d[0]) in unverified}
+                    excluded |= untrusted
+                    n = len(untrusted)
+                    problems.append(
+                        Problem(
+                            "ledger",
+                            f"{n} entr{'y' if n == 1 else 'ies'} could not be checked and "
+                            f"{'is' if n == 1 else 'are'} not shown: an entry may have been "
+                            "removed, or an older version put back.",
+                        )
+                    )
+                elif not checked.problems:
+                    problems.append(
+                        Problem("head", "The journal's digest does not match its entries.")
+                    )
+        self._excluded = excluded
         if head is not None and self._marks.behind(head.vv):
             self._rolled_back = True
             problems.append(
@@ -358,6 +377,42 @@ class Journal:
         self._rpub_trusted = head is not None
         self.problems = problems
         self._data_version = self._store.data_version()
+
+    def _check_head_against(
+        self, head: Head, dots: list[tuple[str, str, int, int]], found: list[Problem]
+    ) -> list[Problem]:
+        """What the head vouches for besides the rows: the clear hints, the counts, the counters."""
+        out: list[Problem] = []
+        meta = self._store.meta
+        if meta.capture_pub != head.cpub:
+            out.append(
+                Problem(
+                    "capture",
+                    "The journal's key for writing without the passphrase is not the one it "
+                    "recorded (someone may want to read what you write while locked). It is put "
+                    "right at the next change of passphrase; until then, unlock to write.",
+                )
+            )
+        if meta.key_id != head.kid:
+            out.append(Problem("head", "The journal's header names a key it did not record."))
+        if not found:
+            live = sum(1 for d in dots if not d[3])
+            if (live, len(dots) - live) != (head.live, head.tombs):
+                out.append(
+                    Problem(
+                        "head", "The journal holds a different number of entries than it recorded."
+                    )
+                )
+        ahead = any(ctr > head.vv.get(dev, 0) for _i, dev, ctr, _t in dots)
+        if ahead:
+            out.append(
+                Problem(
+                    "head",
+                    "The file holds versions newer than its record of itself (an older record "
+                    "may have been put back).",
+                )
+            )
+        return out
 
     def _check_slots(self, head: Head | None) -> list[Problem]:
         slots = {s.kind: s for s in self._store.slots()}
@@ -392,6 +447,14 @@ class Journal:
             )
         if ring - set(head.keys):
             out.append(Problem("keyring", "The journal holds a key it never recorded."))
+        if ring - set(self._deks):
+            out.append(
+                Problem(
+                    "keyring",
+                    "An earlier key of the journal cannot be opened (damaged or tampered with): "
+                    "entries written under it cannot be read.",
+                )
+            )
         if set(self._store.secrets()) != set(head.secrets):
             out.append(
                 Problem("secret", "One of the journal's own small records was removed or added.")
@@ -1175,6 +1238,14 @@ class Journal:
             Problem("sqlite", f"SQLite reports damage to the file's structure: {line}")
             for line in self._store.integrity_check()
         ]
+        if malformed := self._store.malformed():
+            found.append(
+                Problem(
+                    "damaged",
+                    f"{malformed} row{'s' if malformed != 1 else ''} of the file hold values of "
+                    "the wrong kind and are ignored.",
+                )
+            )
         self._verify(full=True)
         found += self.problems
         self.load(take_in=False)

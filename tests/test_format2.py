@@ -501,3 +501,68 @@ def test_another_process_writing_is_noticed(
     journal.reload()
     assert [r.body for r in journal.reflections()] == ["from the command line"]
     assert not journal.changed_elsewhere()
+
+
+def test_a_damaged_bucket_cannot_hide_a_replay_in_it(
+    journal: Journal, journal_path: Path, tmp_path: Path
+) -> None:
+    from kapjournal.integrity import bucket_of
+
+    entry = journal.add(Reflection, body="first words")
+    old = copy_of(journal_path, tmp_path / "old.kapj")
+    journal.update(entry, body="the words that count")
+    journal.lock()
+    put_row(journal_path, row(old, entry.id))
+    bucket = bucket_of(entry.id)
+    (payload,) = sql(journal_path, "SELECT payload FROM ledger WHERE bucket=?", bucket)[0]
+    damaged = bytearray(payload)
+    damaged[20] ^= 1
+    sql(journal_path, "UPDATE ledger SET payload=? WHERE bucket=?", bytes(damaged), bucket)
+    j = Journal.unlock(journal_path, PASSPHRASE)
+    assert "ledger" in kinds(j)
+    assert j.get(entry.id) is None  # the older version is not shown as if it were the latest
+
+
+def test_a_damaged_bucket_alone_hides_nothing(journal: Journal, journal_path: Path) -> None:
+    from kapjournal.integrity import bucket_of
+
+    entry = journal.add(Reflection, body="still here")
+    journal.lock()
+    bucket = bucket_of(entry.id)
+    sql(journal_path, "UPDATE ledger SET payload=x'00' WHERE bucket=?", bucket)
+    j = Journal.unlock(journal_path, PASSPHRASE)
+    assert kinds(j) == ["ledger"] and j.get(entry.id) is not None  # the digest vouches for it
+
+
+def test_a_swapped_capture_key_is_named_at_unlock(jp: Path, tmp_path: Path) -> None:
+    other, _ = Journal.create(tmp_path / "other.kapj", PASSPHRASE, kdf=FAST_KDF)
+    other.lock()
+    (planted,) = sql(tmp_path / "other.kapj", "SELECT capture_pub FROM vault_meta")[0]
+    sql(jp, "UPDATE vault_meta SET capture_pub=?", planted)
+    assert "capture" in kinds(Journal.unlock(jp, PASSPHRASE))
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE item SET payload = 'text, not bytes'",
+        "UPDATE item SET ctr = 'seven'",
+        "UPDATE item SET id = x'00ff'",
+        "UPDATE keyslot SET nonce = 'text'",
+        "UPDATE head SET payload = 42",
+        "UPDATE ledger SET payload = 'x'",
+        "UPDATE secret SET payload = 1.5",
+    ],
+)
+def test_values_of_the_wrong_type_are_problems_not_crashes(
+    journal: Journal, journal_path: Path, statement: str
+) -> None:
+    journal.add(Reflection, body="x")
+    journal.lock()
+    sql(journal_path, statement)
+    try:
+        j = Journal.unlock(journal_path, PASSPHRASE)
+    except JournalError:
+        return  # refused in one plain line
+    found = j.check()
+    assert found and all(str(p) for p in found)

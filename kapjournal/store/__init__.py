@@ -114,6 +114,9 @@ INDEXES: dict[int, dict[str, tuple[str, tuple[str, ...]]]] = {
 }
 
 
+_DOT_TYPES = "typeof(id) = 'text' AND typeof(dev) = 'text' AND typeof(ctr) = 'integer'"
+
+
 @dataclass(frozen=True)
 class Meta:
     vault_id: str
@@ -377,22 +380,34 @@ class Store:
         with self._lock, _translated():
             return self._db().execute(sql, args).fetchall()
 
+    def _typed(self, sql: str, types: str, args: Sequence[Any] = ()) -> list[Any]:
+        """Rows whose values have the types SQLite was asked to keep (``s`` text, ``b`` blob,
+        ``i`` integer); the columns are not STRICT, so a planted row of another type is dropped
+        here, as if absent, and the checks name what it should have been."""
+        want = [{"s": str, "b": bytes, "i": int}[t] for t in types]
+        return [
+            r
+            for r in self._all(sql, args)
+            if all(type(v) is t for v, t in zip(r, want, strict=True))
+        ]
+
     def slots(self) -> list[SlotRow]:
         if self.meta.fmt == 1:
-            rows = self._all("SELECT kind, id, kdf_json, nonce, wrapped FROM keyslot")
+            rows = self._typed("SELECT kind, id, kdf_json, nonce, wrapped FROM keyslot", "sssbb")
             return [SlotRow(k, i, self.meta.key_id, p, n, w) for k, i, p, n, w in rows]
-        rows = self._all("SELECT kind, id, kid, params, nonce, wrapped FROM keyslot")
+        rows = self._typed("SELECT kind, id, kid, params, nonce, wrapped FROM keyslot", "ssssbb")
         return [SlotRow(*r) for r in rows]
 
     def keyring(self) -> list[RingRow]:
         if self.meta.fmt == 1:
             return []
-        return [RingRow(*r) for r in self._all("SELECT kid, parent, nonce, wrapped FROM keyring")]
+        rows = self._typed("SELECT kid, parent, nonce, wrapped FROM keyring", "ssbb")
+        return [RingRow(*r) for r in rows]
 
     def head(self) -> tuple[str, bytes] | None:
         if self.meta.fmt == 1:
             return None
-        rows = self._all("SELECT kid, payload FROM head WHERE id = 1")
+        rows = self._typed("SELECT kid, payload FROM head WHERE id = 1", "sb")
         return (rows[0][0], rows[0][1]) if rows else None
 
     def head_rows(self) -> int:
@@ -401,24 +416,28 @@ class Store:
     def ledger(self) -> list[tuple[int, int, str, bytes]]:
         if self.meta.fmt == 1:
             return []
-        return self._all("SELECT bucket, ver, kid, payload FROM ledger")
-
-    def ledger_bucket(self, bucket: int) -> tuple[int, str, bytes] | None:
-        rows = self._all("SELECT ver, kid, payload FROM ledger WHERE bucket = ?", (bucket,))
-        return rows[0] if rows else None
+        return self._typed("SELECT bucket, ver, kid, payload FROM ledger", "iisb")
 
     def dots(self) -> list[ItemDot]:
-        """Every row's id and dot, without the ciphertext: what the ledger is checked against."""
+        """Every row's id and dot, without the ciphertext: what the ledger is checked against.
+
+        Read from the ``item_dot`` index alone; a row whose values are not of their types is
+        left out (and so named as missing).
+        """
         if self.meta.fmt == 1:
-            return [(r[0], "", 0, 0) for r in self._all("SELECT id FROM item")]
-        return self._all("SELECT id, dev, ctr, tomb FROM item")
+            return [(r[0], "", 0, 0) for r in self._typed("SELECT id FROM item", "s")]
+        return self._all(
+            f"SELECT id, dev, ctr, tomb FROM item WHERE {_DOT_TYPES} AND tomb IN (0, 1)"
+        )
 
     def items(self) -> Iterator[list[ItemRow]]:
-        """Every item row, in batches, so all ciphertext never sits in memory at once."""
+        """Every live item row, in batches, so all ciphertext never sits in memory at once."""
         sql = (
-            "SELECT id, '', 0, 0, key_id, payload FROM item"
+            "SELECT id, '', 0, 0, key_id, payload FROM item "
+            "WHERE typeof(id) = 'text' AND typeof(key_id) = 'text' AND typeof(payload) = 'blob'"
             if self.meta.fmt == 1
-            else "SELECT id, dev, ctr, tomb, kid, payload FROM item WHERE tomb = 0"
+            else "SELECT id, dev, ctr, tomb, kid, payload FROM item WHERE tomb = 0 AND "
+            f"{_DOT_TYPES} AND typeof(kid) = 'text' AND typeof(payload) = 'blob'"
         )
         with self._lock, _translated():
             cursor = self._db().execute(sql)
@@ -437,12 +456,24 @@ class Store:
     def secrets(self) -> dict[str, tuple[str, bytes]]:
         if self.meta.fmt == 1:
             return {}
-        return {n: (k, p) for n, k, p in self._all("SELECT name, kid, payload FROM secret")}
+        rows = self._typed("SELECT name, kid, payload FROM secret", "ssb")
+        return {n: (k, p) for n, k, p in rows}
 
     def captures(self) -> list[tuple[str, bytes]]:
         if self.meta.fmt == 1:
             return []
-        return self._all("SELECT id, payload FROM capture")
+        return self._typed("SELECT id, payload FROM capture", "sb")
+
+    def malformed(self) -> int:
+        """How many rows hold values of the wrong type (a full scan: for ``check`` only)."""
+        if self.meta.fmt == 1:
+            return 0
+        return int(
+            self._all(
+                f"SELECT count(*) FROM item WHERE NOT ({_DOT_TYPES} AND tomb IN (0, 1) "
+                "AND typeof(kid) = 'text' AND typeof(payload) = 'blob')"
+            )[0][0]
+        )
 
     def count(self) -> int:
         sql = "SELECT count(*) FROM item" + ("" if self.meta.fmt == 1 else " WHERE tomb = 0")
