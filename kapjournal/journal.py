@@ -427,7 +427,30 @@ class Journal:
                     "open it. Make a new recovery key now: 'kapjournal recovery-key'.",
                 )
             )
+        recovery = slots.get("recovery")
+        if recovery is not None and head.rpub:
+            try:
+                pub = vault.recovery_slot_pub(
+                    vault.Slot(
+                        recovery.kind,
+                        recovery.id,
+                        recovery.kid,
+                        recovery.params,
+                        recovery.nonce,
+                        recovery.wrapped,
+                    )
+                )
+            except NotAJournal:
+                pub = None
+            if pub is not None and _b64(pub) != head.rpub:
+                out.append(
+                    Problem(
+                        "slot", "The journal's recovery key slot names a key it did not record."
+                    )
+                )
         for kind, slot in slots.items():
+            if slot.kid != self._need_sealer().kid:
+                out.append(Problem("slot", f"The journal's {kind} key slot is for another key."))
             if head.slots.get(kind) != slot.id:
                 out.append(
                     Problem(
