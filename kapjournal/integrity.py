@@ -29,8 +29,13 @@ KIND_WORDS = {
     "share_log": "record of a summary you shared",
 }
 
-# A ledger entry: [dev, ctr, tomb, kind, day]
+# A ledger entry: [dev, ctr, tomb, kind, day, kid, hash as hex]
 Entry = list[Any]
+
+
+def matches(entry: Entry, dev: str, ctr: int, tomb: int, kid: str, hash_: bytes) -> bool:
+    """Whether a row is exactly the version a ledger entry records."""
+    return (dev, ctr, tomb, kid, hash_.hex()) == (entry[0], entry[1], entry[2], entry[5], entry[6])
 
 
 def bucket_of(item_id: str) -> int:
@@ -143,10 +148,12 @@ def parse_bucket(raw: bytes) -> dict[str, Entry]:
         if not (
             isinstance(key, str)
             and isinstance(entry, list)
-            and len(entry) == 5
+            and len(entry) == 7
             and isinstance(entry[0], str)
             and isinstance(entry[1], int)
             and entry[2] in (0, 1)
+            and isinstance(entry[5], str)
+            and isinstance(entry[6], str)
         ):
             raise ValueError("bucket entry is malformed")
     return data
@@ -179,7 +186,7 @@ class RowCheck:
 
 
 def compare_rows(
-    dots: list[tuple[str, str, int, int]],
+    dots: list[tuple[str, str, int, int, str, bytes]],
     ledger: dict[str, Entry],
     unverified: set[int],
     vv: dict[str, int] | None = None,
@@ -194,7 +201,7 @@ def compare_rows(
     out = RowCheck()
     expected = dict(ledger)
     seen = vv or {}
-    for item_id, dev, ctr, tomb in dots:
+    for item_id, dev, ctr, tomb, kid, hash_ in dots:
         if unverified and bucket_of(item_id) in unverified:
             expected.pop(item_id, None)
             continue
@@ -210,7 +217,7 @@ def compare_rows(
                 )
             )
             continue
-        if (dev, ctr, tomb) == (entry[0], entry[1], entry[2]):
+        if matches(entry, dev, ctr, tomb, kid, hash_):
             continue
         out.excluded.add(item_id)
         if entry[2] and not tomb:
@@ -228,8 +235,8 @@ def compare_rows(
         else:
             kind = "foreign"
             message = (
-                f"{sentence(what(entry))} is not the version this journal recorded (it may come "
-                "from another copy of the journal); it is not used."
+                f"{sentence(what(entry))} is not the version this journal recorded (it was "
+                "changed, or comes from another copy of the journal); it is not used."
             )
         out.problems.append(Problem(kind, message, item_id))
     for item_id, entry in expected.items():

@@ -42,7 +42,7 @@ from kapjournal.integrity import (
     sentence,
     what,
 )
-from kapjournal.localstate import Marks, device_id
+from kapjournal.localstate import Marks, device_id, journal_at, remember_place
 from kapjournal.paths import ensure_private_dir
 from kapjournal.records import (
     Assessment,
@@ -54,14 +54,18 @@ from kapjournal.records import (
     Settings,
     ShareLog,
 )
+from kapjournal.vault import blob_hash
 
 if TYPE_CHECKING:
     from kapjournal.exercises import Catalog
     from kapjournal.plan import Plan
 
 R = TypeVar("R", bound=Record)
+# Problems after which the recovery key in the head is not trusted to carry over a key change.
+_SUSPICIOUS = frozenset({"head", "slot", "keyring", "ledger", "secret", "capture", "foreign"})
 PENDING_RECOVERY = "pending-recovery"
 CAPTURE_MAX_BYTES = 256 * 1024
+CAPTURES_PER_OPEN = 500
 MAX_TAGS = 20
 CAPTURE_KEY = "capture"
 CAPTURE_PREVIOUS = "capture-previous"
@@ -181,6 +185,7 @@ class Journal:
         journal._data_version = st.data_version()
         journal._marks.capture_pub = head.cpub
         journal._marks.record(head.vv)
+        remember_place(path, vault_id)
         return journal, printed
 
     @classmethod
@@ -303,7 +308,7 @@ class Journal:
                 "replaced with an old one. Use your recovery key ('kapjournal recover')"
             )
         if row is not None:
-            head = self._open_head(*row)
+            head = self._open_head(*row)  # only under the current key (Sealer.open_meta)
         if head is None or self._store.head_rows() != 1:
             problems.append(
                 Problem(
@@ -370,7 +375,8 @@ class Journal:
             )
         elif head is not None:
             self._marks.record(head.vv)
-            if head.cpub and not self._marks.capture_pub:
+            remember_place(self.path, self.vault_id)
+            if head.cpub and not self._marks.capture_pub and not self.suspect_in(problems):
                 self._marks.capture_pub = head.cpub
                 self._marks.save()
         self._head = head
@@ -379,7 +385,7 @@ class Journal:
         self._data_version = self._store.data_version()
 
     def _check_head_against(
-        self, head: Head, dots: list[tuple[str, str, int, int]], found: list[Problem]
+        self, head: Head, dots: list[store.ItemDot], found: list[Problem]
     ) -> list[Problem]:
         """What the head vouches for besides the rows: the clear hints, the counts, the counters."""
         out: list[Problem] = []
@@ -403,7 +409,7 @@ class Journal:
                         "head", "The journal holds a different number of entries than it recorded."
                     )
                 )
-        ahead = any(ctr > head.vv.get(dev, 0) for _i, dev, ctr, _t in dots)
+        ahead = any(d[2] > head.vv.get(d[1], 0) for d in dots)
         if ahead:
             out.append(
                 Problem(
@@ -522,7 +528,7 @@ class Journal:
         gc.disable()  # tens of thousands of new objects, no cycles: skip the collector's passes
         try:
             for batch in self._store.items():
-                for item_id, dev, ctr, tomb, kid, payload in batch:
+                for item_id, dev, ctr, tomb, kid, hash_, payload in batch:
                     if item_id in excluded:
                         continue
                     record: Record | None
@@ -530,6 +536,8 @@ class Journal:
                         if v1:
                             record = _decode_v1(item_id, sealer.open_item_v1(item_id, kid, payload))
                         else:
+                            if blob_hash(payload) != hash_:  # the ledger vouched for the hash
+                                raise DamagedItem(item_id, "it is not the blob the journal wrote")
                             plain = sealer.open_item(item_id, dev, ctr, tomb, kid, payload)
                             record = _decode(item_id, plain)
                     except DamagedItem:
@@ -738,6 +746,14 @@ class Journal:
         self._by_kind.pop(record.kind, None)
         self._search_text.pop(record.id, None)
 
+    def check_writable(self) -> None:
+        """Raise the plain reason this journal cannot be written now (an older copy, format 1).
+
+        Exports call it before writing a file: a copy that may have lost what the patient
+        un-shared must not be shared from.
+        """
+        self._writable()
+
     def _writable(self) -> vault.Sealer:
         sealer = self._need_sealer()
         if self.format == 1:
@@ -781,16 +797,17 @@ class Journal:
                     sup = [[old[0], old[1]]] if old else []
                     plain = orjson.dumps({"sup": sup, "rec": rec})
                     blob = sealer.seal_item(item_id, dev, ctr, tomb, plain)
-                    rows.append((item_id, dev, ctr, tomb, sealer.kid, blob))
+                    digest = blob_hash(blob)
+                    rows.append((item_id, dev, ctr, tomb, sealer.kid, digest, blob))
                     if old:
-                        head.digest -= vault.digest_term(dkey, item_id, old[0], old[1], old[2])
+                        head.digest -= _term(dkey, item_id, old)
                         head.tombs -= old[2]
                         head.live -= 1 - old[2]
                         kind, day = kind or old[3], day or old[4]
-                    head.digest += vault.digest_term(dkey, item_id, dev, ctr, tomb)
+                    entries[item_id] = [dev, ctr, tomb, kind, day, sealer.kid, digest.hex()]
+                    head.digest += _term(dkey, item_id, entries[item_id])
                     head.tombs += tomb
                     head.live += 1 - tomb
-                    entries[item_id] = [dev, ctr, tomb, kind, day]
                 head.buckets[bucket] = ctr
                 payload = sealer.seal_meta("ledger", str(bucket), ctr, orjson.dumps(entries))
                 buckets.append((bucket, ctr, sealer.kid, payload))
@@ -826,8 +843,8 @@ class Journal:
         sealer = self._need_sealer()
         dots = self._store.dots()
         vv: dict[str, int] = {}
-        for _id, dev, ctr, _tomb in dots:
-            vv[dev] = max(vv.get(dev, 0), ctr)
+        for d in dots:
+            vv[d[1]] = max(vv.get(d[1], 0), d[2])
         head = Head(
             kid=sealer.kid,
             vv=vv,
@@ -859,12 +876,29 @@ class Journal:
                     pass
         # Damaged or replaced: take the rows as they are (the patient was warned at unlock).
         return {
-            i: [dev, ctr, tomb, "", ""]
-            for i, dev, ctr, tomb in self._store.dots()
+            i: [dev, ctr, tomb, "", "", kid, h.hex()]
+            for i, dev, ctr, tomb, kid, h in self._store.dots()
             if bucket_of(i) == bucket
         }
 
     # --- keys: passphrase, recovery key, rotation ---------------------------------------------
+
+    def _recovery_pub(self) -> bytes | None:
+        """The public key the current recovery slot names (None for format 1's or a bad one)."""
+        try:
+            slot = _one_slot(self._store, "recovery")
+            return vault.recovery_slot_pub(slot)
+        except (WrongPassphrase, NotAJournal):
+            return None
+
+    @property
+    def suspect(self) -> bool:
+        """Whether the file showed signs of tampering with its keys or its record of itself."""
+        return self.suspect_in(self.problems)
+
+    @staticmethod
+    def suspect_in(problems: list[Problem]) -> bool:
+        return any(p.kind in _SUSPICIOUS for p in problems)
 
     def verify_passphrase(self, passphrase: str) -> bool:
         """Whether ``passphrase`` is the current one (runs the KDF)."""
@@ -891,7 +925,7 @@ class Journal:
             self._slot_key, self._kdf_params = key, params
             self._migrate()
         renew = not self._rpub_trusted or not (self._head and self._head.rpub)
-        renew = renew or self.recovery_pending is not None
+        renew = renew or self.recovery_pending is not None or self.suspect
         return self._rotate(key, params, renew=renew)
 
     def reset_passphrase(self, new_passphrase: str, *, kdf: KdfCost | None = None) -> str:
@@ -958,7 +992,11 @@ class Journal:
         printed: str | None = None
         with self._store.write() as w:
             head = self._head_for_write(w)
-            if renew or not head.rpub:
+            current = self._recovery_pub()
+            keep = not renew and bool(head.rpub) and current is not None
+            if not keep or _b64(current or b"") != head.rpub:
+                # Only a recovery key the head vouches for, and the slot agrees with, is carried
+                # over; anything else (an old head put back, a swapped slot) gets a new one.
                 raw, printed = vault.new_recovery_key()
                 pub = vault.recovery_public_key(raw, vault_id)
             else:
@@ -997,7 +1035,7 @@ class Journal:
                     continue
                 ver = head.buckets[bucket]
                 for item_id, entry in entries.items():
-                    digest += vault.digest_term(new_sealer.digest_key, item_id, *entry[:3])
+                    digest += _term(new_sealer.digest_key, item_id, entry)
                 payload = new_sealer.seal_meta("ledger", str(bucket), ver, orjson.dumps(entries))
                 resealed.append((bucket, ver, new_kid, payload))
             w.put_buckets(resealed)
@@ -1032,7 +1070,7 @@ class Journal:
         recs: list[Record] = []
         damaged: list[str] = []
         for batch in self._store.items():
-            for item_id, _dev, _ctr, _tomb, kid, payload in batch:
+            for item_id, _dev, _ctr, _tomb, kid, _hash, payload in batch:
                 try:
                     recs.append(_decode_v1(item_id, sealer.open_item_v1(item_id, kid, payload)))
                 except DamagedItem:
@@ -1059,11 +1097,13 @@ class Journal:
             ctr += 1
             item_id, tomb, rec, kind, day = _version_of(record)
             plain = orjson.dumps({"sup": [], "rec": rec})
-            rows.append((item_id, dev, ctr, 0, kid, sealer.seal_item(item_id, dev, ctr, 0, plain)))
+            blob = sealer.seal_item(item_id, dev, ctr, 0, plain)
+            rows.append((item_id, dev, ctr, 0, kid, blob_hash(blob), blob))
             bucket = bucket_of(item_id)
-            groups.setdefault(bucket, {})[item_id] = [dev, ctr, 0, kind, day]
+            entry = [dev, ctr, 0, kind, day, kid, blob_hash(blob).hex()]
+            groups.setdefault(bucket, {})[item_id] = entry
             head.buckets[bucket] = ctr
-            head.digest += vault.digest_term(sealer.digest_key, item_id, dev, ctr, 0)
+            head.digest += _term(sealer.digest_key, item_id, entry)
             head.live += 1
         head.vv = {dev: ctr} if ctr else {}
         head.digest %= DIGEST_MOD
@@ -1156,6 +1196,12 @@ class Journal:
                 raise JournalError(
                     "this journal cannot take entries without its passphrase yet; unlock it once"
                 )
+            known = journal_at(path)
+            if known is not None and known != meta.vault_id:
+                raise JournalError(
+                    "the file at this place is not the journal this computer last unlocked "
+                    "here, so nothing was written. Unlock it once with your passphrase to check it."
+                )
             pinned = Marks.load(meta.vault_id).capture_pub
             if pinned and pinned != meta.capture_pub:
                 raise JournalError(
@@ -1163,14 +1209,26 @@ class Journal:
                     "computer knows, so nothing was written (the file may have been changed). "
                     "Unlock it once with your passphrase to check it."
                 )
-            return cid, vault.seal_capture(pub, meta.vault_id, cid, plain)
+            try:
+                return cid, vault.seal_capture(pub, meta.vault_id, cid, plain)
+            except ValueError:  # a key no honest journal has (a low-order point)
+                raise JournalError(
+                    "this journal's key for writing without the passphrase is not a usable key; "
+                    "nothing was written. Unlock it once to check it."
+                ) from None
 
         store.append_capture(path, seal)
         return cid
 
     def _take_in_captures(self) -> None:
-        """Entries written while locked become private reflections, each exactly once."""
-        rows = self._store.captures()
+        """Entries written while locked become private reflections, each exactly once.
+
+        A capture is taken in under its own id, and only if that id was never a record of this
+        journal: so a capture cannot overwrite a record, and an old capture row put back after it
+        was taken in cannot bring an entry back. What cannot be opened or taken in is removed
+        (it could never be read) and counted; at most ``CAPTURES_PER_OPEN`` are read at a time.
+        """
+        rows = self._store.captures()[:CAPTURES_PER_OPEN]
         self.arrived = 0
         if not rows:
             return
@@ -1182,33 +1240,40 @@ class Journal:
             if (found := secrets.get(name))
             and (raw := sealer.open_meta("secret", name, 0, *found)) is not None
         ]
+        known = set(self._ledger) | set(self._all())
         now = self.clock()
         made: list[Reflection] = []
+        done: list[tuple[str, bytes]] = []
         bad = 0
         for cid, payload in rows:
             plain = None
-            if len(payload) <= 2 * CAPTURE_MAX_BYTES and _is_uuid(cid):
+            if len(payload) <= 2 * CAPTURE_MAX_BYTES and _is_uuid(cid) and cid not in known:
                 for key in keys:
                     if (plain := vault.open_capture(key, self.vault_id, cid, payload)) is not None:
                         break
             reflection = self._captured(cid, plain, now) if plain is not None else None
+            done.append((cid, payload))
             if reflection is None:
                 bad += 1
             else:
                 made.append(reflection)
         if made:
-            ids = [r.id for r in made]
-            self._commit([_version_of(r) for r in made], after=lambda w: w.delete_captures(ids))
-            self._store.checkpoint()
+            self._commit([_version_of(r) for r in made], after=lambda w: w.delete_captures(done))
             for reflection in made:
                 self._remember(reflection)
+        else:
+            with self._store.write() as w:
+                w.delete_captures(done)
+        self._store.checkpoint()
         self.arrived = len(made)
         if bad:
             self.problems.append(
                 Problem(
                     "capture",
                     f"{bad} entr{'y' if bad == 1 else 'ies'} written without the passphrase could "
-                    "not be opened (written for another journal, or damaged); set aside, not shown.",
+                    "not be taken in (written for another journal, put back after it was taken "
+                    "in, or damaged) and "
+                    f"{'was' if bad == 1 else 'were'} removed unread.",
                 )
             )
 
@@ -1330,8 +1395,19 @@ def _one_slot(st: store.Store, kind: str) -> vault.Slot:
     return vault.Slot(s.kind, s.id, s.kid, s.params, s.nonce, s.wrapped)
 
 
-def _digest(key: bytes, dots: list[tuple[str, str, int, int]]) -> int:
-    return sum(vault.digest_term(key, i, dev, ctr, tomb) for i, dev, ctr, tomb in dots) % DIGEST_MOD
+def _digest(key: bytes, dots: list[store.ItemDot]) -> int:
+    return (
+        sum(
+            vault.digest_term(key, i, dev, ctr, tomb, kid, h.hex())
+            for i, dev, ctr, tomb, kid, h in dots
+        )
+        % DIGEST_MOD
+    )
+
+
+def _term(key: bytes, item_id: str, entry: Entry) -> int:
+    """A ledger entry's share of the digest."""
+    return vault.digest_term(key, item_id, entry[0], entry[1], entry[2], entry[5], entry[6])
 
 
 def _version_of(record: Record) -> tuple[str, int, dict[str, Any], str, str]:

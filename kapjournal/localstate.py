@@ -119,3 +119,24 @@ class Marks:
         """The patient restored this older copy on purpose: it becomes the mark."""
         self.seen = dict(vv)
         self.save()
+
+
+def _places_path() -> Path:
+    return state_dir() / "journals" / "places.json"
+
+
+def journal_at(path: Path) -> str | None:
+    """The id of the journal this computer last unlocked at ``path``, if any."""
+    found = _read_json(_places_path()).get(str(path.absolute()))
+    return found if isinstance(found, str) else None
+
+
+def remember_place(path: Path, vault_id: str) -> None:
+    """Which journal lives at which path: so a file whose id was changed is not mistaken for it."""
+    places = _read_json(_places_path())
+    key = str(path.absolute())
+    if places.get(key) != vault_id:
+        places[key] = vault_id
+        if len(places) > 200:  # a few journals at most; never let it grow without bound
+            places = dict(list(places.items())[-200:])
+        _write_json(_places_path(), places)

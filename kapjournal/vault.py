@@ -272,9 +272,11 @@ class Slot:
     wrapped: bytes
 
     def params_json(self) -> dict[str, Any]:
+        if len(self.params) > 1024:  # a few fields: anything longer is not a slot we wrote
+            raise NotAJournal("the journal's key slot is malformed")
         try:
             data = json.loads(self.params)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise NotAJournal("the journal's key slot is malformed") from exc
         if not isinstance(data, dict):
             raise NotAJournal("the journal's key slot is malformed")
@@ -558,7 +560,13 @@ class Sealer:
         return bytes([BLOB_V2]) + nonce + keys.meta.encrypt(nonce, pad(plaintext), aad)
 
     def open_meta(self, part: str, name: str, ver: int, kid: str, blob: bytes) -> bytes | None:
-        """The padded plaintext, or None if it does not open (damaged, replaced, wrong key)."""
+        """The padded plaintext, or None if it does not open (damaged, replaced, wrong key).
+
+        Only the current key opens the journal's own records: an earlier key (which an old
+        passphrase still opens, in an old copy) must never vouch for anything.
+        """
+        if kid != self.kid:
+            return None
         keys = self._k(kid)
         if keys is None or len(blob) < 1 + NONCE_BYTES + TAG_BYTES or blob[0] != BLOB_V2:
             return None
@@ -568,10 +576,19 @@ class Sealer:
             return None
 
 
-def digest_term(key: bytes, item_id: str, dev: str, ctr: int, tomb: int) -> int:
+def digest_term(
+    key: bytes, item_id: str, dev: str, ctr: int, tomb: int, kid: str, hash_hex: str
+) -> int:
     """One item version's share of the head digest: keyed BLAKE2b-256 as an integer."""
-    data = f"{item_id}\x00{dev}\x00{ctr}\x00{tomb}".encode()
+    data = f"{item_id}\x00{dev}\x00{ctr}\x00{tomb}\x00{kid}\x00{hash_hex}".encode(
+        "utf-8", "surrogatepass"
+    )
     return int.from_bytes(hashlib.blake2b(data, key=key, digest_size=32).digest(), "big")
+
+
+def blob_hash(blob: bytes) -> bytes:
+    """BLAKE2b-128 of a sealed item: recorded in the ledger, so no other blob passes for it."""
+    return hashlib.blake2b(blob, digest_size=16).digest()
 
 
 DIGEST_MOD = 1 << 256

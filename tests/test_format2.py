@@ -40,11 +40,11 @@ def sql(path: Path, statement: str, *args: object) -> list[tuple]:
 
 
 def row(path: Path, item_id: str) -> tuple:
-    return sql(path, "SELECT id, dev, ctr, tomb, kid, payload FROM item WHERE id=?", item_id)[0]
+    return sql(path, "SELECT id, dev, ctr, tomb, kid, hash, payload FROM item WHERE id=?", item_id)[0]
 
 
 def put_row(path: Path, values: tuple) -> None:
-    sql(path, "INSERT OR REPLACE INTO item VALUES (?, ?, ?, ?, ?, ?)", *values)
+    sql(path, "INSERT OR REPLACE INTO item VALUES (?, ?, ?, ?, ?, ?, ?)", *values)
 
 
 def kinds(journal: Journal) -> list[str]:
@@ -328,7 +328,7 @@ def test_old_passphrase_in_an_old_copy_opens_nothing_written_after_the_change(
     old = Journal.unlock(old_copy, PASSPHRASE)
     old_deks = dict(old._deks)
     old.lock()
-    (_id, dev, ctr, tomb, kid, blob) = row(journal_path, after.id)
+    (_id, dev, ctr, tomb, kid, _hash, blob) = row(journal_path, after.id)
     assert kid not in old_deks
     for dek in old_deks.values():
         sealer = vault.Sealer(old.vault_id, kid, {kid: dek})
@@ -477,8 +477,11 @@ def test_a_killed_backup_leaves_nothing_half_written(
             )
             assert done.returncode == 0, done.stderr
             assert len(Journal.unlock(dest, PASSPHRASE).reflections()) == 1500
-    leftovers = [p for p in os.listdir(tmp_path) if p.endswith(".partial")]
-    assert leftovers == []
+    # A kill between the rename and the clean-up can leave a hidden second name of a complete
+    # backup (a hard link, no extra space): never a partial file beside a missing backup.
+    for leftover in (p for p in os.listdir(tmp_path) if p.endswith(".partial")):
+        name = leftover[1:].rsplit(".", 2)[0]
+        assert (tmp_path / name).exists(), leftover
 
 
 def test_saving_into_a_moved_file_is_refused(journal: Journal, journal_path: Path) -> None:

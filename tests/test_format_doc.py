@@ -65,5 +65,8 @@ def test_item_vector() -> None:
     opened = sealer.open_item(v["item.id"], *dot, v["item.kid"], bytes.fromhex(v["item.blob"]))
     assert opened.rstrip(b" ") == plain
     assert bucket_of(v["item.id"]) == int(v["item.bucket"])
-    term = vault.digest_term(bytes.fromhex(v["dek.digest"]), v["item.id"], *dot)
+    assert vault.blob_hash(bytes.fromhex(v["item.blob"])).hex() == v["item.hash"]
+    term = vault.digest_term(
+        bytes.fromhex(v["dek.digest"]), v["item.id"], *dot, v["item.kid"], v["item.hash"]
+    )
     assert f"{term:064x}" == v["item.digest_term"]

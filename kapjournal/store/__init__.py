@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import sqlite3
 import stat
 import threading
@@ -90,6 +91,7 @@ SHAPE: dict[int, dict[str, tuple[tuple[str, str, int, int], ...]]] = {
             ("ctr", "INTEGER", 1, 0),
             ("tomb", "INTEGER", 1, 0),
             ("kid", _V, 1, 0),
+            ("hash", "BLOB", 1, 0),
             ("payload", "BLOB", 1, 0),
         ),
         "ledger": (
@@ -110,11 +112,14 @@ _TEXT_KEYS = {
 }
 INDEXES: dict[int, dict[str, tuple[str, tuple[str, ...]]]] = {
     1: {},
-    2: {"item_dot": ("item", ("id", "dev", "ctr", "tomb"))},
+    2: {"item_dot": ("item", ("id", "dev", "ctr", "tomb", "kid", "hash"))},
 }
 
 
-_DOT_TYPES = "typeof(id) = 'text' AND typeof(dev) = 'text' AND typeof(ctr) = 'integer'"
+_DOT_TYPES = (
+    "typeof(id) = 'text' AND typeof(dev) = 'text' AND typeof(ctr) = 'integer' "
+    "AND tomb IN (0, 1) AND typeof(kid) = 'text' AND typeof(hash) = 'blob'"
+)
 
 
 @dataclass(frozen=True)
@@ -143,9 +148,11 @@ class RingRow:
     wrapped: bytes
 
 
-# id, dev, ctr, tomb, kid, payload (format 2); format 1 rows read as (id, "", 0, 0, key_id, payload).
-ItemRow = tuple[str, str, int, int, str, bytes]
-ItemDot = tuple[str, str, int, int]  # id, dev, ctr, tomb: what the ledger is checked against
+# id, dev, ctr, tomb, kid, hash, payload (format 2); format 1 rows read as
+# (id, "", 0, 0, key_id, b"", payload).
+ItemRow = tuple[str, str, int, int, str, bytes, bytes]
+# id, dev, ctr, tomb, kid, hash: what the ledger is checked against (read from the index alone)
+ItemDot = tuple[str, str, int, int, str, bytes]
 
 
 def translate(exc: BaseException) -> JournalError:
@@ -235,12 +242,14 @@ def _shape_problem(conn: sqlite3.Connection) -> tuple[int | None, str | None]:
             wanted = INDEXES[fmt].get(name)
             if wanted is None or wanted[0] != tbl or _index_columns(conn, name) != wanted[1]:
                 return None, "it holds an index a kapjournal journal never has"
+            sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+            if _normal_sql(sql[0] or "") != expected_index_sql(fmt, name):
+                return None, "it holds an index a kapjournal journal never has"
         if not set(INDEXES[fmt]) <= {n for k, n, _t in others if k == "index"}:
             return None, "an index of the journal is missing"
         for name, columns in shape.items():
-            sql = (tables[name] or "").upper()
-            if not sql.startswith("CREATE TABLE") or "VIRTUAL" in sql:
-                return None, "one of its tables is not an ordinary table"
+            if _normal_sql(tables[name] or "") != expected_sql(fmt, name):
+                return None, f"its table {name!r} is not defined as a journal's is"
             info = conn.execute(f'PRAGMA table_xinfo("{name}")').fetchall()
             found = tuple((c[1], c[2].upper(), c[3], c[5]) for c in info)
             if found != columns or any(c[4] is not None or c[6] != 0 for c in info):
@@ -251,6 +260,25 @@ def _shape_problem(conn: sqlite3.Connection) -> tuple[int | None, str | None]:
     return None, "it is not a kapjournal journal"
 
 
+def _normal_sql(sql: str) -> str:
+    """DDL with its whitespace made canonical, to compare with the expected statement."""
+    sql = re.sub(r"\s+", " ", sql).strip()
+    return re.sub(r"\s*([(),])\s*", r"\1", sql)
+
+
+def expected_sql(fmt: int, table: str) -> str:
+    """The one ``CREATE TABLE`` a journal's table may have (as SQLAlchemy writes it, normalised)."""
+    columns = SHAPE[fmt][table]
+    body = ",".join(f"{name} {kind} NOT NULL" for name, kind, _nn, _pk in columns)
+    keys = ",".join(name for name, _k, _nn, pk in columns if pk)
+    return f"CREATE TABLE {table}({body},PRIMARY KEY({keys}))"
+
+
+def expected_index_sql(fmt: int, name: str) -> str:
+    table, columns = INDEXES[fmt][name]
+    return f"CREATE INDEX {name} ON {table}({','.join(columns)})"
+
+
 def _index_columns(conn: sqlite3.Connection, name: str) -> tuple[str, ...]:
     """An index's plain columns; an expression or a partial index does not pass."""
     sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,)).fetchone()[0] or ""
@@ -259,8 +287,14 @@ def _index_columns(conn: sqlite3.Connection, name: str) -> tuple[str, ...]:
     return tuple(str(r[2]) for r in conn.execute(f'PRAGMA index_info("{name}")').fetchall())
 
 
+def _text(raw: bytes) -> str:
+    """Text that is not UTF-8 (a planted value) reads as replacement characters, never an error."""
+    return raw.decode("utf-8", "replace")
+
+
 def _configure(conn: sqlite3.Connection, *, readonly: bool) -> None:
     """Pragmas for every connection: no schema-defined code, durable writes, no deleted text left."""
+    conn.text_factory = _text
     conn.execute("PRAGMA trusted_schema=OFF")
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA cell_size_check=ON")
@@ -419,39 +453,27 @@ class Store:
         return self._typed("SELECT bucket, ver, kid, payload FROM ledger", "iisb")
 
     def dots(self) -> list[ItemDot]:
-        """Every row's id and dot, without the ciphertext: what the ledger is checked against.
+        """Every row's id, dot, key id and hash, without the ciphertext (from the index alone).
 
-        Read from the ``item_dot`` index alone; a row whose values are not of their types is
-        left out (and so named as missing).
+        A row whose values are not of their types is left out (and so named as missing).
         """
         if self.meta.fmt == 1:
-            return [(r[0], "", 0, 0) for r in self._typed("SELECT id FROM item", "s")]
-        return self._all(
-            f"SELECT id, dev, ctr, tomb FROM item WHERE {_DOT_TYPES} AND tomb IN (0, 1)"
-        )
+            return [(r[0], "", 0, 0, "", b"") for r in self._typed("SELECT id FROM item", "s")]
+        return self._all(f"SELECT id, dev, ctr, tomb, kid, hash FROM item WHERE {_DOT_TYPES}")
 
     def items(self) -> Iterator[list[ItemRow]]:
         """Every live item row, in batches, so all ciphertext never sits in memory at once."""
         sql = (
-            "SELECT id, '', 0, 0, key_id, payload FROM item "
+            "SELECT id, '', 0, 0, key_id, x'', payload FROM item "
             "WHERE typeof(id) = 'text' AND typeof(key_id) = 'text' AND typeof(payload) = 'blob'"
             if self.meta.fmt == 1
-            else "SELECT id, dev, ctr, tomb, kid, payload FROM item WHERE tomb = 0 AND "
-            f"{_DOT_TYPES} AND typeof(kid) = 'text' AND typeof(payload) = 'blob'"
+            else "SELECT id, dev, ctr, tomb, kid, hash, payload FROM item "
+            f"WHERE tomb = 0 AND {_DOT_TYPES} AND typeof(payload) = 'blob'"
         )
         with self._lock, _translated():
             cursor = self._db().execute(sql)
             while batch := cursor.fetchmany(BATCH):
                 yield batch
-
-    def item(self, item_id: str) -> ItemRow | None:
-        sql = (
-            "SELECT id, '', 0, 0, key_id, payload FROM item WHERE id = ?"
-            if self.meta.fmt == 1
-            else "SELECT id, dev, ctr, tomb, kid, payload FROM item WHERE id = ?"
-        )
-        rows = self._all(sql, (item_id,))
-        return rows[0] if rows else None
 
     def secrets(self) -> dict[str, tuple[str, bytes]]:
         if self.meta.fmt == 1:
@@ -470,8 +492,7 @@ class Store:
             return 0
         return int(
             self._all(
-                f"SELECT count(*) FROM item WHERE NOT ({_DOT_TYPES} AND tomb IN (0, 1) "
-                "AND typeof(kid) = 'text' AND typeof(payload) = 'blob')"
+                f"SELECT count(*) FROM item WHERE NOT ({_DOT_TYPES} AND typeof(payload) = 'blob')"
             )[0][0]
         )
 
@@ -628,7 +649,8 @@ class Writer:
 
     def put_items(self, rows: Sequence[ItemRow]) -> None:
         self._conn.executemany(
-            "INSERT OR REPLACE INTO item (id, dev, ctr, tomb, kid, payload) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO item (id, dev, ctr, tomb, kid, hash, payload) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
 
@@ -656,8 +678,9 @@ class Writer:
             "INSERT OR REPLACE INTO capture (id, payload) VALUES (?, ?)", (capture_id, payload)
         )
 
-    def delete_captures(self, ids: Sequence[str]) -> None:
-        self._conn.executemany("DELETE FROM capture WHERE id = ?", [(i,) for i in ids])
+    def delete_captures(self, rows: Sequence[tuple[str, bytes]]) -> None:
+        """Delete captures only as they were read: one saved again meanwhile stays."""
+        self._conn.executemany("DELETE FROM capture WHERE id = ? AND payload = ?", rows)
 
 
 def append_capture(path: Path, seal: Callable[[Meta], tuple[str, bytes]]) -> Meta:
@@ -687,6 +710,7 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(
         _uri(path, "ro"), uri=True, isolation_level=None, check_same_thread=False
     )
+    conn.text_factory = _text
     try:
         conn.execute("PRAGMA trusted_schema=OFF")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
@@ -700,6 +724,7 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(
         _uri(path, "ro", immutable=True), uri=True, isolation_level=None, check_same_thread=False
     )
+    conn.text_factory = _text
     conn.execute("PRAGMA trusted_schema=OFF")
     return conn
 

@@ -57,17 +57,20 @@ class KeyRing(_Base, table=True):
 class Item(_Base, table=True):
     """The current version of each record, or its tombstone; (dev, ctr) is the version's dot.
 
-    The index holds every row's dot, so checking the rows against the ledger at each open reads
-    a few bytes per item instead of every ciphertext.
+    ``hash`` is BLAKE2b-128 of ``payload``: the ledger records it, so a blob re-sealed with an old
+    key (by someone who knew an old passphrase) does not pass for the one the journal wrote. The
+    index holds every row's dot, key id and hash, so checking the rows against the ledger at each
+    open reads a few bytes per item instead of every ciphertext.
     """
 
     __tablename__ = "item"
-    __table_args__ = (Index("item_dot", "id", "dev", "ctr", "tomb"),)
+    __table_args__ = (Index("item_dot", "id", "dev", "ctr", "tomb", "kid", "hash"),)
     id: str = Field(primary_key=True)
     dev: str
     ctr: int
     tomb: int
     kid: str
+    hash: bytes
     payload: bytes
 
 

@@ -118,11 +118,20 @@ def export_summary(
     passphrase: str | None = None,
 ) -> Written:
     """Render, encrypt, write (0600, never overwriting) and record it in the share log."""
+    _check_writable(journal)
     chunks = iter_render(summary, fmt)
     written = write_stream(chunks, path, recipient=recipient, passphrase=passphrase)
     label = recipient_label(recipient, passphrase)
     log_export(journal, summary, fmt, label)
     return Written(written, label, written.stat().st_size)
+
+
+def _check_writable(journal: JournalLike) -> None:
+    """Refuse before writing a file when the share log could not be written afterwards (an older
+    copy of the journal, which may hold what the patient un-shared since)."""
+    check = getattr(journal, "check_writable", None)
+    if check is not None:
+        check()
 
 
 def log_export(journal: JournalLike, summary: Summary, fmt: str, recipient: str) -> ShareLog:
@@ -178,6 +187,7 @@ def export_everything(
     passphrase: str | None = None,
 ) -> Written:
     """Write :func:`iter_everything` and log it, with how many records of each kind went out."""
+    _check_writable(journal)
     counts = {cls.kind: len(journal.of_kind(cls)) for cls in records.KINDS.values()}
     written = write_stream(
         iter_everything(journal), path, recipient=recipient, passphrase=passphrase

@@ -344,6 +344,7 @@ class ExportScreen(JournalScreen):
         label = recipient or ("passphrase" if passphrase is not None else "none")
         fmt = preview.key[2]
         try:
+            self.journal.check_writable()  # an older copy of the journal shares nothing
             written = write_export(preview.data, path, recipient=recipient, passphrase=passphrase)
         except (KapJournalError, OSError) as exc:
             message = str(exc) if isinstance(exc, KapJournalError) else (exc.strerror or "error")
