@@ -146,9 +146,10 @@ class ExportScreen(JournalScreen):
     BINDINGS = [
         HELP_FIRST,
         Binding("escape", "leave", "back"),
-        Binding("enter", "write", "write file"),
-        Binding("ctrl+s", "write", "write file", show=False),
+        # ctrl+s, not enter: enter opens a list or ticks a choice when one has the focus.
+        Binding("ctrl+s", "write", "write file", priority=True),
     ]
+    KEY_NOTES = [("⏎", "in the file name: write the file"), ("tab", "the next choice")]
 
     def __init__(self) -> None:
         super().__init__()
