@@ -424,7 +424,9 @@ def to_json_text(items: list[Record]) -> str:
     )
 
 
-def _print_records(items: list[Record], as_json: bool, zone: tzinfo | None = None) -> None:
+def _print_records(
+    items: list[Record], as_json: bool, zone: tzinfo | None = None, empty: str = "Nothing yet."
+) -> None:
     if as_json:
         click.echo(to_json_text(items))
         return
@@ -441,7 +443,7 @@ def _print_records(items: list[Record], as_json: bool, zone: tzinfo | None = Non
         )
     out.flush()
     if not items:
-        click.echo("Nothing yet.", err=True)
+        click.echo(empty, err=True)
 
 
 @click.command()
@@ -463,7 +465,7 @@ def search(c: Ctx, query: str | None, as_json: bool) -> None:
         if not query:
             fail("no search words given")
     with c.open(readonly=None) as journal:
-        _print_records(journal.search(query), as_json, journal.clock().tzinfo)
+        _print_records(journal.search(query), as_json, journal.clock().tzinfo, "No matches.")
 
 
 @click.command()
