@@ -64,6 +64,11 @@ async def test_locked_screens_fit(
         await wait_workers(pilot)
         assert type(app.screen).__name__ == "RecoveryKeyScreen"
         await check("recovery key")
+        await pilot.click("#saved")
+        await pilot.click("#continue")
+        await wait_workers(pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+        await check("home, the first time")
     again = KapJournalApp(journal_path, clock=clock, kdf=FAST_KDF)
     async with again.run_test(size=size) as pilot:
         check = checker(pilot, problems)
