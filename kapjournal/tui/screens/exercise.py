@@ -311,6 +311,7 @@ class ExercisePickerScreen(JournalScreen):
         Binding("escape", "app.pop_screen", "back"),
         Binding("d", "delete_draft", "delete draft"),
     ]
+    KEY_NOTES = [("↑ ↓, ⏎", "choose an exercise or a draft and open it")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-body"):

@@ -133,7 +133,7 @@ class ExportScreen(JournalScreen):
     ExportScreen RadioSet { layout: horizontal; width: 1fr; height: auto; }
     ExportScreen RadioSet > RadioButton { width: auto; margin-right: 2; }
     ExportScreen #passphrase-row Input { width: 1fr; margin-right: 1; background: $boost; }
-    ExportScreen #export-path { width: 1fr; background: $boost; }
+    ExportScreen #export-path { width: 1fr; max-width: 72; background: $boost; }
     ExportScreen #export-write { margin-left: 1; min-width: 14; }
     ExportScreen #export-status { height: auto; min-height: 1; color: $text-muted; }
     ExportScreen #export-status.warning { color: $warning; }

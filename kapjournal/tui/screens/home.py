@@ -267,13 +267,16 @@ class HomeScreen(JournalScreen):
             ("#coming", not coming),
         ):
             self.query_one(widget_id).set_class(hide, "hidden")
+        wide = self.has_class("-wide")  # one line each; else the day under the title, as in Due
         text = [
             Content.from_markup(
-                "○ $title  [dim]from $opens[/dim]",
+                "○ $title  [dim]from $opens[/dim]"
+                if wide
+                else "○ $title\n  [dim]from $opens[/dim]",
                 title=one_line(item.exercise.title, 44),
                 opens=_short_day(item.opens, self.now().date()),
             )
-            for item in coming[: 8 if self.has_class("-wide") else 4]
+            for item in coming[: 8 if wide else 3]
         ]
         self.query_one("#coming", Static).update(Content("\n").join(text))
 
@@ -324,12 +327,14 @@ class HomeScreen(JournalScreen):
             spark.set_class(False, "hidden")
             markers.set_class(False, "hidden")
             spark.update("No check-ins in the last 30 days yet.")
+            spark.add_class("muted")
             markers.update("")
             means.update(
                 Content.from_markup("[dim]Press [b]c[/b] to check in; a line grows here.[/dim]")
             )
             return
         spark.update(trends.sparkline(series.values))
+        spark.remove_class("muted")
         positions = trends.session_positions(sessions, start, today, tz=zone)
         markers.update(trends.marker_line(positions, SPARK_DAYS))
         wide = self.has_class("-wide")
@@ -348,13 +353,13 @@ class HomeScreen(JournalScreen):
             parts.append("no check-ins this week")
         if first is not None and weeks.last_week:
             parts.append(f"first week {first:.1f}")
-        means.update(Content(" · ".join(parts)).stylize("$text-muted"))
+        means.update(Content.from_markup("[dim]$means[/dim]", means=" · ".join(parts)))
 
     def _show_last_checkin(self, checkins: list[CheckIn]) -> None:
         panels = list(self.query(".last-checkin").results(Static))
         if not checkins:
             for panel in panels:
-                panel.update(Content.styled("None yet. Press c whenever you like.", "$text-muted"))
+                panel.update(Content.from_markup("[dim]None yet. Press c whenever you like.[/dim]"))
             return
         last = checkins[-1]
         numbers = [f"mood {last.mood}"]

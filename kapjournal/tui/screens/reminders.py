@@ -77,10 +77,12 @@ class RemindersScreen(JournalModal):
                 "Nothing is planned yet. Reminders appear here once you log a session (s on Home)."
             )
         today = self.now().date()
-        return "\n".join(
-            f"  {r.day:%a %-d %b}{'' if r.day.year == today.year else f' {r.day.year}'}   {r.title}"
-            for r in self.items
-        )
+        days = [f"{r.day:%a %-d %b}" + ("" if r.day.year == today.year else f" {r.day.year}")
+                for r in self.items]  # fmt: skip
+        width = max(map(len, days))
+        lines = [f"  {day:<{width}}   {r.title}" for day, r in zip(days, self.items, strict=True)]
+        lines += ["", "Each is an all-day event with a reminder at 9:00."]
+        return "\n".join(lines)
 
     def on_mount(self) -> None:
         self.query_one("#reminders-box").border_title = "Calendar reminders"

@@ -61,7 +61,7 @@ class UnsavedSettings(HelpFirst, ModalScreen[str]):
         with Vertical(id="unsaved-box"):
             yield Static("You changed settings that are not saved yet.", id="unsaved-question")
             with Horizontal():
-                yield Button("Leave them", id="unsaved-discard")
+                yield Button("Don't save", id="unsaved-discard")
                 yield Button("Save", id="unsaved-save", variant="primary")
         yield Footer(show_command_palette=False)
 
@@ -139,6 +139,7 @@ class SettingsScreen(JournalScreen):
                     compact=True,
                     id="theme",
                 )
+            yield Static("A theme shows at once; Save keeps it.", classes="hint", id="theme-hint")
             with Horizontal(classes="row"):
                 yield Static("Region", classes="label")
                 yield Select(
@@ -153,7 +154,6 @@ class SettingsScreen(JournalScreen):
                 "you unlock. Saved unencrypted on this computer: it is not health data.",
                 classes="hint",
             )
-            yield Static("A theme shows at once; Save keeps it.", classes="hint", id="theme-hint")
             yield Static("Your therapist", classes="heading")
             with Horizontal(classes="row"):
                 yield Static("Name", classes="label")

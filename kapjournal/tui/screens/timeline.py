@@ -78,7 +78,11 @@ class TimelineScreen(JournalScreen):
         Binding("escape", "back", "back"),
         KEYS_PANEL,
     ]
-    KEY_NOTES = [("↑ ↓", "move through the list"), ("tab", "the filters above the list")]
+    KEY_NOTES = [
+        ("⏎", "open the highlighted entry"),
+        ("↑ ↓", "move through the list (↓ from the search box goes to it)"),
+        ("tab", "the filters above the list"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
