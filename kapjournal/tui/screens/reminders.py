@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Button, Footer, Input, Static
 
 from kapjournal.calendar import Reminder, default_name, reminders, to_ics
 from kapjournal.errors import KapJournalError
@@ -41,6 +41,7 @@ class RemindersScreen(JournalModal):
     RemindersScreen #reminders-row { height: 1; }
     RemindersScreen #reminders-row > Static { width: 6; color: $text-muted; }
     RemindersScreen #reminders-path { width: 1fr; background: $boost; }
+    RemindersScreen #reminders-write { margin-left: 1; min-width: 12; }
     RemindersScreen #reminders-status { height: auto; color: $warning; }
     """
     BINDINGS = [
@@ -68,6 +69,7 @@ class RemindersScreen(JournalModal):
                 yield JournalInput(
                     f"~/{default_name(now.date())}", compact=True, id="reminders-path"
                 )
+                yield Button("Write file", id="reminders-write", variant="primary", compact=True)
             yield Static("", id="reminders-status", markup=False)
         yield Footer(show_command_palette=False)
 
@@ -89,6 +91,7 @@ class RemindersScreen(JournalModal):
         self.query_one("#reminders-path", Input).focus()
 
     @on(Input.Submitted, "#reminders-path")
+    @on(Button.Pressed, "#reminders-write")
     def action_write(self) -> None:
         from kapjournal.summary.sharing import write_new
 
