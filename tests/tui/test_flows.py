@@ -243,7 +243,7 @@ async def test_export_write_key_is_always_shown_and_the_format_follows_the_name(
         assert screen.query_one("#export-format", Select).value == "json"
 
 
-async def test_export_log_counts_one_item_as_one(
+async def test_export_log_counts_one_record_as_one(
     make_app: Callable[..., KapJournalApp], existing_journal: Journal
 ) -> None:
     app = make_app()
@@ -254,7 +254,7 @@ async def test_export_log_counts_one_item_as_one(
         await pilot.press("e")
         await wait_workers(pilot)
         log = str(app.screen.query_one("#export-log").content)
-        assert "· 1 item" in log and "1 items" not in log
+        assert "· 1 record" in log and "1 records" not in log
 
 
 # --- sessions -----------------------------------------------------------------------------------
