@@ -87,6 +87,7 @@ class HomeScreen(JournalScreen):
     HomeScreen #due-list { height: auto; max-height: 8; background: transparent; }
     HomeScreen.-wide #due-list { max-height: 16; }
     HomeScreen #due-list > ListItem { background: transparent; }
+    HomeScreen #due-list Label { width: 100%; }
     HomeScreen #due-list:focus > ListItem.-highlight { background: $boost; }
     HomeScreen #mood-sparkline { color: $primary; }
     HomeScreen #mood-markers { color: $secondary; }
