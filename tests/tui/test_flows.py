@@ -33,7 +33,8 @@ async def test_quitting_is_shown_and_esc_on_the_unlock_screen_does_not_quit(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        assert footer_keys(app.screen) == ["f1", "ctrl+q"]
+        keys = footer_keys(app.screen)
+        assert keys[0] == "f1" and "ctrl+q" in keys
         await pilot.press("f1", "escape", "escape", "escape")  # help, closed, then esc twice more
         await pilot.pause()
         assert name(app) == "UnlockScreen" and app.is_running
