@@ -411,3 +411,26 @@ def build_plan(
     sessions = [s for s in sessions if dates.in_bounds(s.when)]
     reflections = [r for r in reflections if dates.in_bounds(r.created)]
     return _Builder(sessions, reflections, catalog, now).build()
+
+
+def open_small_step(reflections: Iterable[Reflection], catalog: Catalog) -> SmallStep | None:
+    """The latest small step while no follow-up of it has been written; then None.
+
+    A newer small step replaces an older one (the follow-up asks about the latest), so at most one
+    step is open at a time.
+    """
+    finished = _finished(reflections)
+    step = latest_small_step(finished, catalog)
+    if step is None:
+        return None
+    made = next((r for r in finished if r.id == step.reflection_id), None)
+    chosen_in = made.exercise_id if made is not None else None
+    for r in finished:
+        exercise = catalog.get(r.exercise_id)
+        if (
+            exercise is not None
+            and exercise.followup_of == chosen_in
+            and r.created > step.committed
+        ):
+            return None
+    return step

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -41,6 +42,7 @@ from kapjournal.records import (
 
 if TYPE_CHECKING:
     from kapjournal.journal import Journal
+    from kapjournal.plan import Plan
 
 HISTORY = " (lands in shell history; see --fields)"
 FIELDS_HELP = (
@@ -422,7 +424,9 @@ def to_json_text(items: list[Record]) -> str:
     )
 
 
-def _print_records(items: list[Record], as_json: bool, zone: tzinfo | None = None) -> None:
+def _print_records(
+    items: list[Record], as_json: bool, zone: tzinfo | None = None, empty: str = "Nothing yet."
+) -> None:
     if as_json:
         click.echo(to_json_text(items))
         return
@@ -439,7 +443,7 @@ def _print_records(items: list[Record], as_json: bool, zone: tzinfo | None = Non
         )
     out.flush()
     if not items:
-        click.echo("Nothing yet.", err=True)
+        click.echo(empty, err=True)
 
 
 @click.command()
@@ -461,19 +465,36 @@ def search(c: Ctx, query: str | None, as_json: bool) -> None:
         if not query:
             fail("no search words given")
     with c.open(readonly=None) as journal:
-        _print_records(journal.search(query), as_json, journal.clock().tzinfo)
+        _print_records(journal.search(query), as_json, journal.clock().tzinfo, "No matches.")
 
 
 @click.command()
+@click.option("--ics", is_flag=True, help="Write the plan as calendar reminders (iCalendar).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="With --ics: a new file to write (never overwritten); '-' or none prints it.",
+)
 @pass_ctx
 @friendly
-def plan(c: Ctx) -> None:
-    """What is due today, and what is coming, after your sessions."""
+def plan(c: Ctx, ics: bool, output: Path | None) -> None:
+    """What is due today, and what is coming, after your sessions.
+
+    With --ics, the same plan as calendar reminders: titles say only "kapjournal: a 10-minute
+    exercise" or "prepare for your next session", never what you wrote.
+    """
     from kapjournal.exercises import load_packs
 
+    if output is not None and not ics:
+        fail("-o is for --ics; 'kapjournal plan --ics -o plan.ics' writes calendar reminders")
     catalog = load_packs(prompt_dirs(c))
     with c.open(readonly=None) as journal:
         the_plan = journal.plan(catalog)
+        now = journal.clock()
+    if ics:
+        _write_ics(the_plan, now, output)
+        return
     due, coming = the_plan.due_today(), the_plan.coming()
     for problem in catalog.problems:
         click.echo(f"skipped: {problem}", err=True)
@@ -493,6 +514,23 @@ def plan(c: Ctx) -> None:
                 f"  {clean(ex.id, 40):<26} {ex.minutes:>3} min  {clean(ex.title, 80)}"
                 f"{where}{when}{gentle}"
             )
+
+
+def _write_ics(the_plan: Plan, now: datetime, output: Path | None) -> None:
+    from kapjournal.calendar import plan_ics, reminders
+    from kapjournal.summary.sharing import write_new
+
+    text = plan_ics(the_plan, now)
+    if output is None or str(output) == "-":
+        click.echo(text, nl=False)
+        return
+    written = write_new(output, text.encode())
+    count = len(reminders(the_plan, now))
+    click.echo(
+        f"Wrote {count} reminder{'' if count == 1 else 's'} to {written}. Open it with your "
+        "calendar; the titles say nothing about what you wrote.",
+        err=True,
+    )
 
 
 @click.command()

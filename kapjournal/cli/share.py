@@ -221,8 +221,13 @@ def import_(c: Ctx, fmt: str, file: Path) -> None:
     with c.open() as journal:
         result = importers.import_entries(journal, entries)
     click.echo(
-        f"Imported {result.added} entries as private reflections"
-        + (f" ({result.skipped} were already there)." if result.skipped else ".")
+        f"Imported {result.added} entr{'y' if result.added == 1 else 'ies'} as private "
+        f"reflection{'' if result.added == 1 else 's'}"
+        + (
+            f" ({result.skipped} {'was' if result.skipped == 1 else 'were'} already there)."
+            if result.skipped
+            else "."
+        )
     )
 
 

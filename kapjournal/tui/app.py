@@ -7,10 +7,12 @@ remembers only which screens to reopen, so unlocking returns the patient to wher
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -57,6 +59,7 @@ SCREENS: dict[str, str] = {
     "recovery_key": "unlock:RecoveryKeyScreen",
     "older_copy": "unlock:OlderCopyScreen",
     "capture": "capture:CaptureScreen",
+    "reminders": "reminders:RemindersScreen",
 }
 
 HIGH_CONTRAST = Theme(
@@ -101,8 +104,9 @@ class KapJournalApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding(HELP_KEYS, "help", "Get help now", key_display=HELP_KEY_DISPLAY, priority=True),
-        Binding("ctrl+l", "lock", "Lock", priority=True),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+l", "lock", "lock", priority=True),
+        Binding("ctrl+q", "quit", "quit", show=False, priority=True),
+        Binding("question_mark", "keys", "keys", show=False),
     ]
 
     def __init__(
@@ -134,6 +138,8 @@ class KapJournalApp(App[None]):
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
+        if not self.is_headless:
+            self._catch_signals()
         self.set_interval(15, self.lock_if_idle)
         self.set_interval(5, self.refresh_if_changed)
         self.call_after_refresh(self._prewarm)
@@ -365,11 +371,33 @@ class KapJournalApp(App[None]):
     # --- navigation ------------------------------------------------------------------------------
 
     def open(self, name: str, **kwargs: Any) -> None:
-        """Open a journal screen by name (see SCREENS)."""
+        """Open a journal screen by name (see SCREENS); "home" goes back to the one Home."""
         if self.journal is None and name not in ("help", "capture"):
+            return
+        if name == "home":
+            home = screen_class("home")
+            if not isinstance(self.screen, home) and any(
+                isinstance(s, home) for s in self.screen_stack
+            ):
+                self.run_worker(self.go_home(), exclusive=True, group="navigate")
             return
         self.refresh_if_changed()  # what another kapjournal wrote meanwhile shows here too
         self.push_screen(screen_class(name)(**kwargs))
+
+    async def go_home(self) -> None:
+        """Close the screens above Home, each saving its unsaved words first."""
+        home = screen_class("home")
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, home):
+            screen = self.screen
+            if isinstance(screen, JournalMixin) and self.journal is not None:
+                try:
+                    screen.before_lock()
+                except KapJournalError as exc:
+                    self.notify(
+                        f"Could not save a draft, so it stays open: {exc}", severity="error"
+                    )
+                    return
+            await self.pop_screen()
 
     def action_go(self, name: str) -> None:
         self.open(name)
@@ -387,6 +415,14 @@ class KapJournalApp(App[None]):
         from kapjournal.tui.screens.help import GroundingScreen
 
         self.push_screen(GroundingScreen())
+
+    def action_keys(self) -> None:
+        """The "?" panel: every key of the screen on top, then the keys that work everywhere."""
+        from kapjournal.tui.widgets.keys import KeysScreen, screen_keys
+
+        if isinstance(self.screen, KeysScreen):
+            return
+        self.push_screen(KeysScreen(screen_keys(self.screen)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide "Lock" while there is nothing to lock."""
@@ -461,6 +497,7 @@ class KapJournalApp(App[None]):
         )
         if self.journal is not None:
             for title, help_text, name in (
+                ("Home", "Today's exercises, your small step, a month of mood", "home"),
                 ("Check in", "Mood, anxiety and energy, 0 to 10", "checkin"),
                 ("Write a reflection", "Free writing, private unless you share it", "write"),
                 ("Do an exercise", "Integration exercises from your prompt packs", "exercises"),
@@ -472,6 +509,7 @@ class KapJournalApp(App[None]):
                 ("Share with my therapist", "Export a summary you choose", "export"),
                 ("Settings", "Auto-lock, theme, region, therapist, passphrase", "settings"),
                 ("Safety plan", "Your own plan for hard moments", "safety_plan"),
+                ("Calendar reminders", "Save the plan for your own calendar", "reminders"),
             ):
                 yield SystemCommand(title, help_text, lambda name=name: self.open(name))
             yield SystemCommand("Lock", "Lock the journal now", self.action_lock)
@@ -518,6 +556,24 @@ class KapJournalApp(App[None]):
 
     # --- stopping ----------------------------------------------------------------------------------
 
+    def _catch_signals(self) -> None:
+        """Closing the terminal (SIGHUP) or a polite kill (SIGTERM) saves drafts before exiting."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self.stop_now, int(sig))
+
+    def stop_now(self, signum: int = 0) -> None:
+        """The terminal went away: save every draft (encrypted), lock, and exit without asking."""
+        if self.journal is not None and not self.journal.locked:
+            for screen in self._journal_screens():
+                with contextlib.suppress(Exception):  # save what we can, screen by screen
+                    screen.before_lock()
+            with contextlib.suppress(Exception):
+                self.journal.lock()
+        self.journal = None
+        self.exit(return_code=128 + signum if signum else 0)
+
     async def action_quit(self) -> None:
         self._keep_captures()
         if self.journal is not None and not self.save_drafts(
@@ -541,6 +597,10 @@ def run_demo(*, prompt_dirs: Sequence[Path] = (), today: datetime | None = None)
     """A throwaway journal with eight weeks of example data, deleted on exit."""
     from kapjournal.demo import build_demo
 
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)  # runs the clean-up below; the app catches its own
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGHUP, signal.SIGTERM)}
     folder = Path(tempfile.mkdtemp(prefix="kapjournal-demo-"))
     try:
         path = folder / "demo.kapj"
@@ -552,3 +612,5 @@ def run_demo(*, prompt_dirs: Sequence[Path] = (), today: datetime | None = None)
         KapJournalApp(path, prompt_dirs=prompt_dirs, demo_passphrase=DEMO_PASSPHRASE).run()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 from textual.screen import ModalScreen, Screen
 
+from kapjournal.tui.widgets.keys import HelpFirst
+
 if TYPE_CHECKING:
     from kapjournal.exercises import Catalog
     from kapjournal.journal import Journal
     from kapjournal.tui.app import KapJournalApp
 
 
-class JournalMixin:
-    """Access to the unlocked journal from a screen; only valid while unlocked."""
+class JournalMixin(HelpFirst):
+    """Access to the unlocked journal from a screen; only valid while unlocked (f1 shown first)."""
 
     @property
     def kapp(self) -> KapJournalApp:

@@ -90,5 +90,17 @@ async def test_leaving_early_saves_nothing(
         assert "question 3 of 20" in str(app.screen.query_one("#q-progress").content)
         await pilot.press("escape")
         await pilot.pause()
+        assert type(app.screen).__name__ == "Confirm"  # two answers: asked before they go
+        assert "2 answers so far would not be saved" in str(
+            app.screen.query_one("#confirm-question").content
+        )
+        await pilot.press("enter")  # "Keep going" has the focus
+        await pilot.pause()
+        assert type(app.screen).__name__ == "QuestionnaireScreen"
+        assert app.screen.answers == [4, 3]  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click("#confirm-yes")
+        await pilot.pause()
         assert type(app.screen).__name__ == "HomeScreen"
         assert app.journal is not None and app.journal.assessments() == []

@@ -69,17 +69,66 @@ async def test_bad_recipient_shows_a_message_and_saves_nothing(
         assert app.journal.of_kind(Settings) == []
 
 
-async def test_theme_applies_at_once(
+async def test_theme_shows_at_once_and_is_kept_by_save(
     make_app: Callable[..., KapJournalApp], existing_journal: Journal
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_settings(app, pilot)
-        app.screen.query_one("#theme", Select).value = "kapjournal-high-contrast"
+        theme = app.screen.query_one("#theme", Select)
+        labels = [str(prompt) for prompt, _ in theme._options]
+        assert "High contrast" in labels and "Dark" in labels
+        assert not any(label.startswith("textual-") for label in labels)
+        assert Select.NULL not in [value for _, value in theme._options]  # no blank "Select"
+        theme.value = "kapjournal-high-contrast"
         await pilot.pause()
-        assert app.theme == "kapjournal-high-contrast"
+        assert app.theme == "kapjournal-high-contrast"  # a preview at once...
         assert app.journal is not None
+        assert app.journal.settings().theme != "kapjournal-high-contrast"  # ...not saved yet
+        await pilot.press("ctrl+s")
+        await pilot.pause()
         assert app.journal.settings().theme == "kapjournal-high-contrast"
+        assert "Nothing changed" not in [n.message for n in app._notifications]
+
+
+async def test_leaving_with_changes_asks_and_can_leave_them(
+    make_app: Callable[..., KapJournalApp], existing_journal: Journal
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_settings(app, pilot)
+        before = app.theme
+        app.screen.query_one("#theme", Select).value = "gruvbox"
+        app.screen.query_one("#therapist-name", Input).value = "Dr. Okafor"
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "UnsavedSettings"
+        await pilot.press("escape")  # esc: back to the form, nothing lost
+        await pilot.pause()
+        assert app.screen.query_one("#therapist-name", Input).value == "Dr. Okafor"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click("#unsaved-discard")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+        assert app.theme == before
+        assert app.journal is not None and app.journal.settings().therapist_name == ""
+
+
+async def test_leaving_with_changes_can_save_them(
+    make_app: Callable[..., KapJournalApp], existing_journal: Journal
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_settings(app, pilot)
+        app.screen.query_one("#therapist-name", Input).value = "Dr. Okafor"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter")  # "Save" has the focus
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+        assert app.journal is not None and app.journal.settings().therapist_name == "Dr. Okafor"
 
 
 async def test_passphrase_change_works(

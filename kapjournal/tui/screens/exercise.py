@@ -70,9 +70,9 @@ class ExerciseScreen(DraftScreen):
     """
     BINDINGS = [
         HELP_FIRST,  # so the footer shows it before the text box's own keys push it off
-        Binding("ctrl+right,ctrl+n", "next", "next", key_display="ctrl+→", priority=True),
-        Binding("ctrl+left,ctrl+b", "back", "back", key_display="ctrl+←", priority=True),
-        Binding("ctrl+s", "save_now", "save", priority=True, show=False),
+        Binding("ctrl+left,ctrl+b", "back", "back", key_display="^←", priority=True),
+        Binding("ctrl+right,ctrl+n", "next", "next", key_display="^→", priority=True),
+        Binding("ctrl+s", "save_now", "save", priority=True),
         Binding("escape", "later", "later"),
         Binding("ctrl+o", "app.ground", "ground", key_display="^o", priority=True),
     ]
@@ -134,7 +134,10 @@ class ExerciseScreen(DraftScreen):
             self.query_one("#exercise-share", Checkbox).value = record.share
             if self.step is None and record.draft:
                 self.notify("Your draft is here, just as you left it.", timeout=4)
-        if self.step is None:
+        if self.step is None and record is not None and record.draft:
+            # A draft keeps its answers up to the step the patient was on (see fields()).
+            self.step = max(0, min(len(record.answers), steps) - 1)
+        elif self.step is None:
             written = [i for i, a in enumerate(self.answers) if a.strip()]
             self.step = written[-1] if written else 0
         self.step = max(0, min(self.step, steps))
@@ -162,11 +165,19 @@ class ExerciseScreen(DraftScreen):
 
     # --- the reflection's fields -----------------------------------------------------------------
 
+    @staticmethod
+    def has_words(fields: dict[str, Any]) -> bool:
+        """Only the patient's answers count: opening an exercise and leaving keeps nothing."""
+        return any((a or "").strip() for a in fields.get("answers", ()))
+
     def fields(self) -> dict[str, Any]:
         answers = list(self.answers)
         if self.exercise is not None and self.step is not None and self.step < len(answers):
             answers[self.step] = self.query_one("#exercise-answer", TextArea).text
-        while answers and not answers[-1]:
+        # Empty answers after the step on screen are dropped; those up to it stay, so a draft
+        # reopens on the step where the patient left it.
+        keep = (self.step or 0) + 1
+        while len(answers) > keep and not answers[-1]:
             answers.pop()
         return {
             "exercise_id": self.exercise_id,
@@ -266,7 +277,10 @@ class ExerciseScreen(DraftScreen):
         if self.exercise is None:
             return
         self._keep_answer()
-        if self.save_final():
+        answers = list(self.fields()["answers"])
+        while answers and not answers[-1]:
+            answers.pop()
+        if self.save_final(answers=tuple(answers)):
             shared = (
                 "shared with your therapist" if self.record and self.record.share else "private"
             )
@@ -297,6 +311,7 @@ class ExercisePickerScreen(JournalScreen):
         Binding("escape", "app.pop_screen", "back"),
         Binding("d", "delete_draft", "delete draft"),
     ]
+    KEY_NOTES = [("↑ ↓, ⏎", "choose an exercise or a draft and open it")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-body"):

@@ -133,7 +133,7 @@ class ExportScreen(JournalScreen):
     ExportScreen RadioSet { layout: horizontal; width: 1fr; height: auto; }
     ExportScreen RadioSet > RadioButton { width: auto; margin-right: 2; }
     ExportScreen #passphrase-row Input { width: 1fr; margin-right: 1; background: $boost; }
-    ExportScreen #export-path { width: 1fr; background: $boost; }
+    ExportScreen #export-path { width: 1fr; max-width: 72; background: $boost; }
     ExportScreen #export-write { margin-left: 1; min-width: 14; }
     ExportScreen #export-status { height: auto; min-height: 1; color: $text-muted; }
     ExportScreen #export-status.warning { color: $warning; }
@@ -146,9 +146,10 @@ class ExportScreen(JournalScreen):
     BINDINGS = [
         HELP_FIRST,
         Binding("escape", "leave", "back"),
-        Binding("enter", "write", "write file"),
-        Binding("ctrl+s", "write", "write file", show=False),
+        # ctrl+s, not enter: enter opens a list or ticks a choice when one has the focus.
+        Binding("ctrl+s", "write", "write file", priority=True),
     ]
+    KEY_NOTES = [("⏎", "in the file name: write the file"), ("tab", "the next choice")]
 
     def __init__(self) -> None:
         super().__init__()

@@ -336,6 +336,22 @@ class QuestionnaireScreen(JournalScreen):
     def action_leave(self) -> None:
         if self.asking_difficulty and self.saved is not None:
             self.notify("Your answers are saved, without the last (unscored) question.")
-        elif self.instrument is not None and self.answers and not self.finished:
-            self.notify("Left before the end; nothing was saved.")
-        self.dismiss()
+            self.dismiss()
+            return
+        if self.instrument is None or not self.answers or self.finished:
+            self.dismiss()
+            return
+        from kapjournal.tui.widgets.editor import Confirm
+
+        count = len(self.answers)
+        question = (
+            f"Leave the {self.instrument.name} now? Your {count} answer"
+            f"{'' if count == 1 else 's'} so far would not be saved; a score needs every question."
+        )
+
+        def answer(leave: bool | None) -> None:
+            if leave:
+                self.notify("Left before the end; nothing was saved.")
+                self.dismiss()
+
+        self.app.push_screen(Confirm(question, "Leave without saving", "Keep going"), answer)

@@ -42,7 +42,7 @@ class ReflectionScreen(DraftScreen):
     ReflectionScreen #reflection-body-label { margin-top: 1; color: $text-muted; }
     ReflectionScreen #reflection-tags { max-width: 78; margin-top: 1; }
     ReflectionScreen #reflection-share-row { height: auto; }
-    ReflectionScreen #reflection-share-note { color: $text-muted; padding: 1 0 0 1; }
+    ReflectionScreen #reflection-share-note { width: 1fr; color: $text-muted; padding: 1 0 0 1; }
     ReflectionScreen #reflection-status { height: 1; color: $text-muted; padding: 0 1; }
     ReflectionScreen #reflection-status.error { color: $warning; }
     """

@@ -6,6 +6,7 @@ Keys (form): ctrl+s save, esc cancel (asks first when something changed).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -290,6 +291,24 @@ def _bp_ok(value: str) -> bool:
     return bool(re.fullmatch(r"\d{2,3}/\d{2,3}", value))
 
 
+COLUMNS = ("#", "date", "route", "dose", "intention", "dissociation")
+# How far a column may shrink (with "…") before the next one gives way, in this order.
+SHRINK = ((4, 24), (3, 8), (2, 10), (4, 8))  # intention to 24, dose to 8, route to 10, intention
+PADDING = 2  # DataTable puts a column of space either side of each cell
+
+
+def fit_columns(names: Sequence[str], rows: list[list[str]], room: int) -> list[int]:
+    """Column widths that fit ``room`` columns: the patient's intention gives way first, but only
+    to 24; then dose and route; the number, date and dissociation are always whole."""
+    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
+    for index, floor in SHRINK:
+        over = sum(widths) + PADDING * len(widths) - room
+        if over <= 0:
+            break
+        widths[index] = max(min(floor, widths[index]), widths[index] - over)
+    return widths
+
+
 class SessionsScreen(JournalScreen):
     """Every session logged, newest first."""
 
@@ -299,7 +318,7 @@ class SessionsScreen(JournalScreen):
     SessionsScreen #sessions-empty { color: $text-muted; padding: 1 2; }
     """
     BINDINGS = [
-        Binding("enter", "edit", "edit", show=True),
+        Binding("enter", "edit", "edit", priority=True),
         Binding("n", "new", "new"),
         Binding("d", "delete", "delete"),
         Binding("escape", "app.pop_screen", "back"),
@@ -312,10 +331,12 @@ class SessionsScreen(JournalScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#sessions-list", DataTable)
-        table.add_columns("#", "date", "route", "dose", "intention", "dissociation")
         self.refill()
-        table.focus()
+        self.query_one("#sessions-list", DataTable).focus()
+
+    def on_resize(self) -> None:
+        if getattr(self.app, "journal", None) is not None:
+            self.refill()
 
     def on_screen_resume(self) -> None:
         if getattr(self.app, "journal", None) is not None and self.is_mounted:
@@ -324,19 +345,25 @@ class SessionsScreen(JournalScreen):
     def refill(self, select: str | None = None) -> None:
         table = self.query_one("#sessions-list", DataTable)
         current = select or self._current()
-        table.clear()
         zone = self.now().tzinfo
         sessions = list(reversed(self.journal.sessions()))
-        for s in sessions:
-            table.add_row(
+        cells = [
+            [
                 str(s.number),
-                dates.in_zone(s.when, zone).strftime("%a %d %b %Y"),
+                dates.in_zone(s.when, zone).strftime("%-d %b %Y"),
                 ROUTE_LABELS.get(s.route, s.route),
-                one_line(s.dose, 14),
-                one_line(s.intention, 34),
+                one_line(s.dose, 200),
+                one_line(s.intention, 400),
                 "" if s.dissociation is None else f"{s.dissociation}/10",
-                key=s.id,
-            )
+            ]
+            for s in sessions
+        ]
+        widths = fit_columns(COLUMNS, cells, self.size.width - 2)
+        table.clear(columns=True)
+        for name, width in zip(COLUMNS, widths, strict=True):
+            table.add_column(name, width=width)
+        for s, row in zip(sessions, cells, strict=True):
+            table.add_row(*(one_line(c, w) for c, w in zip(row, widths, strict=True)), key=s.id)
         self.query_one("#sessions-empty").display = not sessions
         table.display = bool(sessions)
         if current is not None:

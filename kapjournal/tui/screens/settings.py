@@ -1,7 +1,8 @@
 """Settings: auto-lock, theme, region, the therapist's contact, and a new passphrase.
 
-The theme applies (and is kept) at once; the rest is saved with Save. A new passphrase is set in a
-worker because the key derivation takes a moment.
+A theme shows at once, as a preview; it is kept, with everything else, by Save (ctrl+s). Leaving
+with changes not saved asks first. A new passphrase is set in a worker because the key
+derivation takes a moment.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
+from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Select, Static
 
 from kapjournal import safety
@@ -25,8 +27,57 @@ from kapjournal.tui.app import THEMES
 from kapjournal.tui.base import JournalScreen
 from kapjournal.tui.screens.help import remember_region
 from kapjournal.tui.widgets.editor import JournalInput
-from kapjournal.tui.widgets.keys import HELP_FIRST
+from kapjournal.tui.widgets.keys import HELP_FIRST, HelpFirst
 from kapjournal.tui.widgets.text import clean
+
+THEME_NAMES = {
+    "textual-dark": "Dark",
+    "textual-light": "Light",
+    "nord": "Nord (cool blue)",
+    "gruvbox": "Gruvbox (warm)",
+    "kapjournal-high-contrast": "High contrast",
+}
+
+
+def theme_name(theme: str) -> str:
+    """A theme as a person would call it: "Dark", not "textual-dark"."""
+    return THEME_NAMES.get(theme) or theme.removeprefix("textual-").replace("-", " ").capitalize()
+
+
+class UnsavedSettings(HelpFirst, ModalScreen[str]):
+    """Leaving with changes not saved: save them, leave them, or stay (esc)."""
+
+    DEFAULT_CSS = """
+    UnsavedSettings { align: center middle; }
+    UnsavedSettings #unsaved-box { width: 60; max-width: 100%; height: auto; padding: 1 2;
+                                   border: round $primary 40%; background: $surface; }
+    UnsavedSettings #unsaved-question { margin-bottom: 1; }
+    UnsavedSettings Horizontal { height: auto; align-horizontal: right; }
+    UnsavedSettings Button { margin-left: 2; }
+    """
+    BINDINGS = [HELP_FIRST, Binding("escape", "stay", "keep editing")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="unsaved-box"):
+            yield Static("You changed settings that are not saved yet.", id="unsaved-question")
+            with Horizontal():
+                yield Button("Don't save", id="unsaved-discard")
+                yield Button("Save", id="unsaved-save", variant="primary")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#unsaved-save", Button).focus()
+
+    @on(Button.Pressed, "#unsaved-save")
+    def _save(self) -> None:
+        self.dismiss("save")
+
+    @on(Button.Pressed, "#unsaved-discard")
+    def _discard(self) -> None:
+        self.dismiss("discard")
+
+    def action_stay(self) -> None:
+        self.dismiss("stay")
 
 
 @dataclass
@@ -82,11 +133,13 @@ class SettingsScreen(JournalScreen):
             with Horizontal(classes="row"):
                 yield Static("Theme", classes="label")
                 yield Select(
-                    [(t, t) for t in themes],
-                    value=settings.theme if settings.theme in themes else Select.NULL,
+                    [(theme_name(t), t) for t in themes],
+                    value=settings.theme if settings.theme in themes else themes[0],
+                    allow_blank=False,
                     compact=True,
                     id="theme",
                 )
+            yield Static("A theme shows at once; Save keeps it.", classes="hint", id="theme-hint")
             with Horizontal(classes="row"):
                 yield Static("Region", classes="label")
                 yield Select(
@@ -154,48 +207,59 @@ class SettingsScreen(JournalScreen):
 
     @on(Select.Changed, "#theme")
     def _theme(self, event: Select.Changed) -> None:
-        if event.value is Select.NULL or event.value == self.app.theme:
-            return
-        self.app.theme = str(event.value)
-        try:
-            settings = self.journal.settings()
-            if settings.theme != event.value:
-                self.journal.update(settings, theme=str(event.value))
-        except KapJournalError as exc:
-            self.notify(f"Theme not kept: {exc}", severity="warning")
+        """A preview: the theme shows at once and is kept by Save."""
+        if event.value is not Select.NULL and event.value != self.app.theme:
+            self.app.theme = str(event.value)
 
-    @on(Button.Pressed, "#save-settings")
-    def action_save(self) -> None:
+    def changes(self) -> dict[str, Any] | None:
+        """What the form holds, as settings fields; None (and a message) if it cannot be read."""
         message = self.query_one("#settings-message", Static)
-        message.remove_class("hidden")
         raw = self.query_one("#autolock", Input).value.strip()
         try:
             minutes = int(raw or "0")
         except ValueError:
+            message.remove_class("hidden")
             message.update("Auto-lock is a number of minutes, 0 to 240.")
-            return
-        region = self.query_one("#region", Select).value
+            return None
         changes: dict[str, Any] = {
             "autolock_minutes": minutes,
             "therapist_name": self.query_one("#therapist-name", Input).value.strip(),
             "therapist_contact": self.query_one("#therapist-contact", Input).value.strip(),
             "therapist_recipient": self.query_one("#therapist-recipient", Input).value.strip(),
         }
-        if region is not Select.NULL:
-            changes["region"] = str(region)
+        for key, widget_id in (("region", "#region"), ("theme", "#theme")):
+            value = self.query_one(widget_id, Select).value
+            if value is not Select.NULL:
+                changes[key] = str(value)
+        return changes
+
+    def unsaved(self) -> bool:
+        settings = self.journal.settings()
+        changes = self.changes()
+        return changes is None or any(getattr(settings, k) != v for k, v in changes.items())
+
+    @on(Button.Pressed, "#save-settings")
+    def action_save(self) -> bool:
+        """Save every setting on the form; False (and a message) when something is not right."""
+        message = self.query_one("#settings-message", Static)
+        changes = self.changes()
+        if changes is None:
+            return False
+        message.remove_class("hidden")
         try:
             settings = self.journal.settings()
             if all(getattr(settings, k) == v for k, v in changes.items()):
                 message.update("")
                 self.notify("Nothing changed.")
-                return
+                return True
             saved = self.journal.update(settings, **changes)
         except KapJournalError as exc:
             message.update(Content(clean(f"Not saved: {str(exc)[:1].upper()}{str(exc)[1:]}.")))
-            return
+            return False
         message.update("")
         remember_region(saved.region, self.app)
         self.notify("Settings saved.")
+        return True
 
     @on(Input.Submitted, "#autolock, #therapist-name, #therapist-contact, #therapist-recipient")
     def _submitted(self) -> None:
@@ -296,4 +360,17 @@ class SettingsScreen(JournalScreen):
             self.kapp.open("recovery_key", reason="new")
 
     def action_leave(self) -> None:
-        self.dismiss()
+        if not self.unsaved():
+            self.dismiss()
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == "save" and self.action_save():
+                self.dismiss()
+            elif choice == "discard":
+                theme = self.journal.settings().theme
+                if theme in self.app.available_themes:
+                    self.app.theme = theme  # the preview goes too
+                self.dismiss()
+
+        self.app.push_screen(UnsavedSettings(), answer)

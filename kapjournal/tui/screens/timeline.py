@@ -22,6 +22,7 @@ from kapjournal.errors import KapJournalError
 from kapjournal.records import KINDS, CheckIn, DosingSession, Record, Reflection
 from kapjournal.tui.base import JournalScreen
 from kapjournal.tui.widgets.editor import Confirm, JournalInput
+from kapjournal.tui.widgets.keys import HELP_FIRST, KEYS_PANEL, HelpFirst
 from kapjournal.tui.widgets.record_list import RecordList
 from kapjournal.tui.widgets.record_view import KIND_OPTIONS, preview, row, title_of
 from kapjournal.tui.widgets.text import clean
@@ -29,7 +30,7 @@ from kapjournal.tui.widgets.text import clean
 WIDE = 110  # columns from which the preview pane is shown
 
 
-class RecordModal(ModalScreen[None]):
+class RecordModal(HelpFirst, ModalScreen[None]):
     """The whole of one record, read-only (check-ins and questionnaires on narrow terminals)."""
 
     DEFAULT_CSS = """
@@ -37,7 +38,7 @@ class RecordModal(ModalScreen[None]):
     RecordModal #record-box { width: 78; max-width: 100%; height: auto; max-height: 90%;
                               border: round $primary 40%; background: $surface; padding: 1 2; }
     """
-    BINDINGS = [Binding("escape,enter,q", "dismiss", "close")]
+    BINDINGS = [HELP_FIRST, Binding("escape,enter,q", "dismiss", "close")]
 
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -46,6 +47,7 @@ class RecordModal(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="record-box"):
             yield Static(self.text, id="record-text", markup=False)
+        yield Footer(show_command_palette=False)
 
 
 class TimelineScreen(JournalScreen):
@@ -69,10 +71,17 @@ class TimelineScreen(JournalScreen):
     """
     BINDINGS = [
         Binding("slash", "search", "search"),
-        Binding("e", "edit", "edit"),
-        Binding("x", "share", "share/unshare"),
-        Binding("d", "delete", "delete"),
+        Binding("e", "edit", "edit", show=False),
+        Binding("x", "share", "share"),
+        Binding("d", "delete", "delete", show=False),
+        Binding("down", "to_results", "to the results", show=False),
         Binding("escape", "back", "back"),
+        KEYS_PANEL,
+    ]
+    KEY_NOTES = [
+        ("⏎", "open the highlighted entry"),
+        ("↑ ↓", "move through the list (↓ from the search box goes to it)"),
+        ("tab", "the filters above the list"),
     ]
 
     def __init__(self) -> None:
@@ -89,7 +98,7 @@ class TimelineScreen(JournalScreen):
             yield Select([], prompt="all sessions", id="timeline-session", compact=True)
             yield Checkbox("shared only", id="timeline-shared", compact=True)
         with Horizontal(id="timeline-main"):
-            yield RecordList(self._row, empty="Nothing found.", id="timeline-list")
+            yield RecordList(self._row, empty="Nothing yet.", id="timeline-list")
             with VerticalScroll(id="timeline-preview"):
                 yield Static("", id="timeline-preview-text", markup=False)
         yield Static("", id="timeline-count")
@@ -184,6 +193,17 @@ class TimelineScreen(JournalScreen):
             found = [r for r in found if isinstance(r, Reflection) and r.share and not r.draft]
         return found
 
+    def narrowed(self) -> bool:
+        """A search or a filter is on: an empty list means "no matches", not "nothing yet"."""
+        return bool(
+            self.query_one("#timeline-search", Input).value.strip()
+            or any(
+                isinstance(self.query_one(f"#timeline-{name}", Select).value, str)
+                for name in ("kind", "tag", "session")
+            )
+            or self.query_one("#timeline-shared", Checkbox).value
+        )
+
     def apply_filters(self) -> None:
         """Search and filter in the journal, then hand the list over; rows draw when seen."""
         if getattr(self.app, "journal", None) is None:
@@ -194,11 +214,15 @@ class TimelineScreen(JournalScreen):
         cursor = index
         if keep is not None:
             cursor = next((i for i, r in enumerate(found) if r.id == keep.id), index)
+        narrowed = self.narrowed()
+        timeline.empty = "No matches." if narrowed else "Nothing yet."
         timeline.set_items(found, cursor)
         self.total = len(found)
         count = f"{len(found):,} entr{'y' if len(found) == 1 else 'ies'} · newest first"
         if self.query_one("#timeline-search", Input).value.strip():
             count += " · matching your search"
+        elif narrowed:
+            count += " · filtered"
         self.query_one("#timeline-count", Static).update(count)
         self.show_preview()
 
@@ -221,6 +245,10 @@ class TimelineScreen(JournalScreen):
 
     def action_search(self) -> None:
         self.query_one("#timeline-search", Input).focus()
+
+    def action_to_results(self) -> None:
+        """↓ from the search box or a filter goes down to the list."""
+        self.query_one("#timeline-list", RecordList).focus()
 
     def action_back(self) -> None:
         if self.focused is not None and self.focused.id == "timeline-search":

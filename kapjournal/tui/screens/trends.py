@@ -25,12 +25,24 @@ WEEKS = 8
 MAX_SESSION_ROWS = 8
 
 
-def _signed(value: float | None) -> str:
-    return "  ·  " if value is None else f"{value:+.1f}".replace("-", "−").rjust(5)
+def _signed(value: float) -> str:
+    return f"{value:+.1f}".replace("-", "−")
 
 
 def _plain(value: float | None) -> str:
-    return "  ·  " if value is None else f"{value:.1f}".rjust(5)
+    return "·" if value is None else f"{value:.1f}"
+
+
+# "Mood around sessions": each value right-aligned under the right edge of its heading.
+RESPONSE_HEADINGS = ["", "week before", "same day", "day 1", "day 3", "day 7", ""]
+RESPONSE_WIDTHS = [11, 11, 8, 5, 5, 5, 0]
+
+
+def response_row(cells: list[str]) -> str:
+    name, *values, day = cells
+    parts = [name.ljust(RESPONSE_WIDTHS[0])]
+    parts += [v.rjust(w) for v, w in zip(values, RESPONSE_WIDTHS[1:-1], strict=True)]
+    return "  ".join(parts) + (f"   {day}" if day else "")
 
 
 def score_line(instrument_id: str, assessments: list[Assessment]) -> str | None:
@@ -121,7 +133,8 @@ class TrendsScreen(JournalScreen):
         self.query_one("#mood-title", Static).update(title)
         chart = self.query_one("#mood-chart", MoodChart)
         empty = self.query_one("#mood-empty", Static)
-        series = trends.daily_series(checkins, start, today, tz=self.now().tzinfo)
+        zone = self.now().tzinfo
+        series = trends.daily_series(checkins, start, today, tz=zone)
         has_data = any(v is not None for v in series.values)
         chart.set_class(not has_data, "hidden")
         empty.set_class(has_data, "hidden")
@@ -132,7 +145,7 @@ class TrendsScreen(JournalScreen):
             )
             return
         mean = trends.rolling_mean(series.values)
-        positions = trends.session_positions(sessions, start, today, tz=self.now().tzinfo)
+        positions = trends.session_positions(sessions, start, today, tz=zone)
         chart.show(series.values, mean, positions, start)
 
     def _scores(self, assessments: list[Assessment]) -> None:
@@ -161,25 +174,20 @@ class TrendsScreen(JournalScreen):
             widget.update("No sessions logged yet. Press s on the home screen to log one.")
             return
         responses = trends.session_responses(checkins, past, tz=now.tzinfo)
-        rows = [
-            "            week before  same day   day 1   day 3   day 7",
-        ]
+        rows = [response_row(RESPONSE_HEADINGS)]
         for r in responses[-MAX_SESSION_ROWS:]:
             name = f"Session {r.number}" if r.number else "Session"
-            rows.append(
-                f"{name:<11} {_plain(r.before):>11}  {_signed(r.change(0)):>8}  "
-                f"{_signed(r.change(1)):>6}  {_signed(r.change(3)):>6}  {_signed(r.change(7)):>6}"
-                f"   {r.day:%-d %b}"
-            )
+            values = [_plain(v) for v in (r.before, r.same_day, r.day1, r.day3, r.day7)]
+            rows.append(response_row([name, *values, f"{r.day:%-d %b}"]))
         summary = []
         for offset, label in ((1, "on day 1"), (7, "by day 7")):
             changes = [c for r in responses if (c := r.change(offset)) is not None]
             if changes:
-                summary.append(f"{_signed(sum(changes) / len(changes)).strip()} {label}")
+                summary.append(f"{_signed(sum(changes) / len(changes))} {label}")
         rows.append("")
-        rows.append("Mood after a session compared with the week before it (· no check-in).")
+        rows.append("Daily mean mood, the week before each session and after it (· no check-in).")
         if summary:
-            rows.append(f"After sessions, on average: mood {', '.join(summary)}.")
+            rows.append(f"Compared with the week before, on average: {', '.join(summary)}.")
         widget.update("\n".join(rows))
 
     def action_leave(self) -> None:

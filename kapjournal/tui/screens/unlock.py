@@ -17,12 +17,13 @@ from kapjournal import safety
 from kapjournal.errors import KapJournalError
 from kapjournal.passphrases import MIN_LENGTH, problem, strength
 from kapjournal.tui.base import JournalModal, JournalScreen
+from kapjournal.tui.widgets.keys import HELP_FIRST, HelpFirst
 from kapjournal.tui.widgets.text import clean
 
 __all__ = ["MIN_LENGTH", "strength"]
 
 
-class CenteredBox(Screen[None]):
+class CenteredBox(HelpFirst, Screen[None]):
     """A calm, centred box, the same for unlocking and creating."""
 
     DEFAULT_CSS = """
@@ -44,7 +45,11 @@ class CenteredBox(Screen[None]):
     """
 
     def show_error(self, reason: str) -> None:
-        self.query_one(".error", Static).update(Content(clean(reason)))
+        sentence = clean(reason)
+        sentence = sentence[:1].upper() + sentence[1:]
+        if sentence and sentence[-1] not in ".!?…":
+            sentence += "."
+        self.query_one(".error", Static).update(Content(sentence))
         self.set_busy(False)
 
     def set_busy(self, busy: bool) -> None:
@@ -82,8 +87,9 @@ class UnlockScreen(CenteredBox):
     """The passphrase box. The KDF runs in a worker; the spinner shows it is working."""
 
     BINDINGS = [
-        Binding("escape", "app.quit", "Quit"),
+        HELP_FIRST,
         Binding("ctrl+n", "write_locked", "write without unlocking"),
+        Binding("ctrl+q", "app.quit", "quit", priority=True),
     ]
 
     def action_write_locked(self) -> None:
@@ -134,7 +140,7 @@ class UnlockScreen(CenteredBox):
 class CreateScreen(CenteredBox):
     """First run: choose a passphrase (twice), with a strength hint and a plain warning."""
 
-    BINDINGS = [Binding("escape", "app.quit", "Quit")]
+    BINDINGS = [HELP_FIRST, Binding("ctrl+q", "app.quit", "quit", priority=True)]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="box"):

@@ -92,8 +92,8 @@ class MoodChart(Widget):
     MoodChart { height: 10; width: 1fr; text-wrap: nowrap; text-overflow: clip; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self.daily: tuple[float | None, ...] = ()
         self.mean: tuple[float | None, ...] = ()
         self.sessions: tuple[int, ...] = ()

@@ -13,7 +13,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.strip import Strip
-from textual.widgets import Button, Input, Static, TextArea
+from textual.widgets import Button, Footer, Input, Static, TextArea
+
+from kapjournal.tui.widgets.keys import HELP_FIRST, HelpFirst
 
 # C0 controls but tab and newline, DEL and C1: shown as nothing, so text typed or imported with
 # escape sequences can never drive the terminal (colours, titles, OSC 52 clipboard writes).
@@ -54,7 +56,7 @@ class JournalInput(Input):
         return _no_controls(super().render_line(y))
 
 
-class Confirm(ModalScreen[bool]):
+class Confirm(HelpFirst, ModalScreen[bool]):
     """A calm yes/no question. Dismisses with True only for the explicit "yes" button."""
 
     DEFAULT_CSS = """
@@ -65,7 +67,7 @@ class Confirm(ModalScreen[bool]):
     Confirm Horizontal { height: auto; align-horizontal: right; }
     Confirm Button { margin-left: 2; }
     """
-    BINDINGS = [Binding("escape", "no", "Keep")]
+    BINDINGS = [HELP_FIRST, Binding("escape", "no", "cancel")]
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
         super().__init__()
@@ -77,6 +79,7 @@ class Confirm(ModalScreen[bool]):
             with Horizontal():
                 yield Button(self.no, id="confirm-no", variant="primary")
                 yield Button(self.yes, id="confirm-yes")
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()

@@ -75,7 +75,7 @@ class RecordList(ScrollView, Generic[T], can_focus=True):
     def set_items(self, items: Sequence[T], cursor: int = 0) -> None:
         self.items = items
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(items))
+        self.virtual_size = Size(0, len(items))  # rows are cut to the width: no sideways scroll
         self.cursor = max(0, min(cursor, len(items) - 1))
         self.scroll_to_cursor()
         self.refresh()
@@ -121,7 +121,7 @@ class RecordList(ScrollView, Generic[T], can_focus=True):
 
     def on_resize(self) -> None:
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(self.items))
+        self.virtual_size = Size(0, len(self.items))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
