@@ -294,7 +294,6 @@ def _text(raw: bytes) -> str:
 
 def _configure(conn: sqlite3.Connection, *, readonly: bool) -> None:
     """Pragmas for every connection: no schema-defined code, durable writes, no deleted text left."""
-    conn.text_factory = _text
     conn.execute("PRAGMA trusted_schema=OFF")
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA cell_size_check=ON")
@@ -412,7 +411,23 @@ class Store:
 
     def _all(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
         with self._lock, _translated():
-            return self._db().execute(sql, args).fetchall()
+            try:
+                return self._db().execute(sql, args).fetchall()
+            except sqlite3.OperationalError as exc:
+                if "decode" not in str(exc):
+                    raise
+            return self._tolerant(lambda db: db.execute(sql, args).fetchall())
+
+    def _tolerant(self, read: Callable[[sqlite3.Connection], Any]) -> Any:
+        """Read again with text that is not UTF-8 (a planted value) as replacement characters:
+        the rows it is in then match nothing and are named, instead of the journal not opening.
+        The fast default decoding is used for everything else."""
+        db = self._db()
+        db.text_factory = _text
+        try:
+            return read(db)
+        finally:
+            db.text_factory = str
 
     def _typed(self, sql: str, types: str, args: Sequence[Any] = ()) -> list[Any]:
         """Rows whose values have the types SQLite was asked to keep (``s`` text, ``b`` blob,
@@ -471,9 +486,17 @@ class Store:
             f"WHERE tomb = 0 AND {_DOT_TYPES} AND typeof(payload) = 'blob'"
         )
         with self._lock, _translated():
-            cursor = self._db().execute(sql)
-            while batch := cursor.fetchmany(BATCH):
-                yield batch
+            try:
+                cursor = self._db().execute(sql)
+                while batch := cursor.fetchmany(BATCH):
+                    yield batch
+                return
+            except sqlite3.OperationalError as exc:
+                if "decode" not in str(exc):
+                    raise
+            rows = self._tolerant(lambda db: db.execute(sql).fetchall())
+            for start in range(0, len(rows), BATCH):
+                yield rows[start : start + BATCH]
 
     def secrets(self) -> dict[str, tuple[str, bytes]]:
         if self.meta.fmt == 1:
