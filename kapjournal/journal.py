@@ -1439,34 +1439,31 @@ def _free_name(path: Path) -> Path:
 def _decode(item_id: str, plaintext: bytes) -> Record | None:
     """A record from a format-2 item (None for a tombstone)."""
     try:
-        data = orjson.loads(plaintext)
-        rec = data["rec"]
+        rec = orjson.loads(plaintext)["rec"]
     except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
-        raise DamagedItem(
-            item_id, "its contents are not a record this version understands"
-        ) from exc
-    if rec is None:
-        return None
-    if not isinstance(rec, dict):
-        raise DamagedItem(item_id, "its contents are not a record this version understands")
-    try:
-        record = records._build(rec)
-    except RecordError as exc:
-        raise DamagedItem(
-            item_id, "its contents are not a record this version understands"
-        ) from exc
-    if record.id != item_id:
-        raise DamagedItem(item_id, "it belongs to another row")
-    return record
+        raise DamagedItem(item_id, _NOT_A_RECORD) from exc
+    return None if rec is None else _record_from(item_id, rec)
 
 
 def _decode_v1(item_id: str, plaintext: bytes) -> Record:
+    """A record from a format-1 item: the plaintext is the record itself, no envelope."""
     try:
-        record = records.from_json(plaintext)
+        rec = orjson.loads(plaintext)
+    except orjson.JSONDecodeError as exc:
+        raise DamagedItem(item_id, _NOT_A_RECORD) from exc
+    return _record_from(item_id, rec)
+
+
+_NOT_A_RECORD = "its contents are not a record this version understands"
+
+
+def _record_from(item_id: str, rec: Any) -> Record:
+    if not isinstance(rec, dict):
+        raise DamagedItem(item_id, _NOT_A_RECORD)
+    try:
+        record = records._build(rec)
     except RecordError as exc:
-        raise DamagedItem(
-            item_id, "its contents are not a record this version understands"
-        ) from exc
+        raise DamagedItem(item_id, _NOT_A_RECORD) from exc
     if record.id != item_id:
         raise DamagedItem(item_id, "it belongs to another row")
     return record

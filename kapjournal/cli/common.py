@@ -63,14 +63,7 @@ class Ctx:
         elif self.passphrase_file is not None or os.environ.get(PASSPHRASE_ENV):
             new = self.passphrase()
         else:
-            new = ask_secret("New passphrase (at least 8 characters; a few words are best)")
-            if (why := passphrases.problem(new)) is not None:
-                fail(f"{why}; nothing was changed")
-            label, advice = passphrases.strength(new)
-            if label in ("weak", "fair"):
-                click.echo(f"{label}: {advice}", err=True)
-            if ask_secret("The same passphrase again") != new:
-                fail("the two passphrases differ; nothing was changed")
+            new = ask_new_passphrase()
         if (why := passphrases.problem(new)) is not None:
             fail(f"{why}; nothing was changed")
         return new
@@ -92,6 +85,21 @@ class Ctx:
             yield journal
         finally:
             journal.lock()
+
+
+def ask_new_passphrase() -> str:
+    """A new passphrase on the terminal: once, a hint on its strength, then once more."""
+    from kapjournal import passphrases
+
+    new = ask_secret("New passphrase (at least 8 characters; a few words are best)")
+    if (why := passphrases.problem(new)) is not None:
+        fail(f"{why}; nothing was changed")
+    label, advice = passphrases.strength(new)
+    if label in ("weak", "fair"):
+        click.echo(f"{label}: {advice}", err=True)
+    if ask_secret("The same passphrase again") != new:
+        fail("the two passphrases differ; nothing was changed")
+    return new
 
 
 def say_problems(journal: Journal) -> None:

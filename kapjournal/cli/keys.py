@@ -15,6 +15,7 @@ import click
 
 from kapjournal.cli.common import (
     Ctx,
+    ask_new_passphrase,
     ask_secret,
     ask_tty_line,
     fail,
@@ -108,7 +109,7 @@ def passwd(c: Ctx, new_passphrase_file: Path | None) -> None:
     """Change the passphrase; what you write next uses a new key the old passphrase cannot open."""
     tty = new_passphrase_file is None
     with c.open() as journal:
-        new = _new_on_terminal() if tty else c.new_passphrase(new_passphrase_file)
+        new = ask_new_passphrase() if tty else c.new_passphrase(new_passphrase_file)
         recovery = journal.change_passphrase(new)
         click.echo(
             "Passphrase changed. Everything you write from now on uses a new key that your old "
@@ -120,21 +121,6 @@ def passwd(c: Ctx, new_passphrase_file: Path | None) -> None:
             show_recovery_key(journal, recovery, first=False)
         else:
             click.echo("Your recovery key still works.")
-
-
-def _new_on_terminal() -> str:
-    """New passphrase, twice, on the terminal (never from the usual passphrase sources)."""
-    from kapjournal import passphrases
-
-    new = ask_secret("New passphrase (at least 8 characters; a few words are best)")
-    if (why := passphrases.problem(new)) is not None:
-        fail(f"{why}; nothing was changed")
-    label, advice = passphrases.strength(new)
-    if label in ("weak", "fair"):
-        click.echo(f"{label}: {advice}", err=True)
-    if ask_secret("The same passphrase again") != new:
-        fail("the two passphrases differ; nothing was changed")
-    return new
 
 
 @click.command()
