@@ -163,9 +163,7 @@ def existing_journal(journal_path: Path, clock: FrozenClock) -> Journal:
     Unlock it in a test with ``Journal.unlock(journal_path, PASSPHRASE)`` to add data first."""
     from kapjournal.journal import Journal
 
-    created, _recovery_key = Journal.create(
-        journal_path, PASSPHRASE, clock=clock, kdf=_fast_kdf()
-    )
+    created, _recovery_key = Journal.create(journal_path, PASSPHRASE, clock=clock, kdf=_fast_kdf())
     created.lock()
     return created
 

@@ -22,9 +22,7 @@ MAX_WORKERS = 8
 
 # Hypothesis's deadline (200 ms an example) is a wall-time assertion; a busy machine breaks it.
 # Its "too slow" health check is one as well. Examples still run; only the stopwatch is gone.
-settings.register_profile(
-    "kapjournal", deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+settings.register_profile("kapjournal", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("kapjournal")
 
 

@@ -197,7 +197,7 @@ def test_keygen_then_export_to_it(jpath: Path, tmp_path: Path) -> None:
     age = shutil.which("age")
     if age:
         done = subprocess.run(
-            [age, "-d", "-i", str(key), str(out_file)], capture_output=True, timeout=30
+            [age, "-d", "-i", str(key), str(out_file)], capture_output=True, timeout=120
         )
         assert done.returncode == 0 and SHARED.encode() in done.stdout
 

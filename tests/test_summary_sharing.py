@@ -148,7 +148,7 @@ def test_the_age_command_opens_our_files(tmp_path: Path) -> None:
     text, public = sharing.new_identity(__import__("datetime").datetime.now().astimezone())
     key = sharing.write_new(tmp_path / "key.txt", text.encode())
     path = write_export(DATA, tmp_path / "s.md.age", recipient=public)
-    done = subprocess.run([AGE, "-d", "-i", str(key), str(path)], capture_output=True, timeout=30)
+    done = subprocess.run([AGE, "-d", "-i", str(key), str(path)], capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout == DATA
 
@@ -158,7 +158,7 @@ def test_we_open_what_the_age_command_writes(
     tmp_path: Path, identity: pyrage.x25519.Identity
 ) -> None:
     done = subprocess.run(
-        [AGE, "-r", str(identity.to_public())], input=DATA, capture_output=True, timeout=30
+        [AGE, "-r", str(identity.to_public())], input=DATA, capture_output=True, timeout=120
     )
     assert done.returncode == 0
     assert pyrage.decrypt(done.stdout, [identity]) == DATA

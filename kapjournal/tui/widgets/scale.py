@@ -102,7 +102,12 @@ class Scale(Widget, can_focus=True):
         digit = int(event.character)
         now = getattr(self.app, "monotonic", time.monotonic)()  # injected in tests
         last_one = self._last_one
-        if digit == 0 and self.value == 1 and last_one is not None and now - last_one <= TEN_AFTER_ONE_S:
+        if (
+            digit == 0
+            and self.value == 1
+            and last_one is not None
+            and now - last_one <= TEN_AFTER_ONE_S
+        ):
             self.value = 10
         else:
             self.value = digit

@@ -1,0 +1,116 @@
+"""No test may depend on how fast the machine is: the suite must pass while every core is busy.
+
+This scans every Python file under tests/ (this one too) and fails on a stopwatch (reading real time
+to assert how long something took), on waiting for real time to pass (``sleep``, ``pilot.pause(n)``),
+on Hypothesis deadlines, and on hang guards too tight for a busy machine. Speed is measured in
+``benchmarks/bench.py``; time in tests is the injected clock and monotonic (``kapjournal.testing``).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+TESTS = Path(__file__).parent
+
+# Functions of `time` that read a real clock, and modules that time code.
+CLOCK_READS = {
+    "time", "time_ns", "monotonic", "monotonic_ns", "perf_counter", "perf_counter_ns",
+    "process_time", "process_time_ns", "thread_time", "thread_time_ns",
+}  # fmt: skip
+TIMING_MODULES = {"timeit"}
+MIN_HANG_GUARD_SECONDS = 60  # a subprocess timeout is a guard against a hang, never a speed check
+
+
+def problems_in(source: str) -> list[str]:
+    found: list[str] = []
+    tree = ast.parse(source)
+    time_names = {"time"}  # names bound to the time module (import time as t)
+    clock_functions: set[str] = set()  # from time import perf_counter
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "time":
+                    time_names.add(alias.asname or "time")
+                if alias.name in TIMING_MODULES:
+                    found.append(f"line {node.lineno}: imports {alias.name}")
+        elif isinstance(node, ast.ImportFrom) and node.module == "time":
+            for alias in node.names:
+                if alias.name in CLOCK_READS:
+                    clock_functions.add(alias.asname or alias.name)
+        elif isinstance(node, ast.ImportFrom) and node.module in TIMING_MODULES:
+            found.append(f"line {node.lineno}: imports from {node.module}")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == "elapsed":
+            found.append(f"line {node.lineno}: a variable named 'elapsed'")
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        owner = func.value if isinstance(func, ast.Attribute) else None
+        if isinstance(owner, ast.Name) and owner.id in time_names and name in CLOCK_READS:
+            found.append(f"line {node.lineno}: reads the real clock ({owner.id}.{name}())")
+        if isinstance(func, ast.Name) and name in clock_functions:
+            found.append(f"line {node.lineno}: reads the real clock ({name}())")
+        if name == "sleep":
+            found.append(f"line {node.lineno}: sleeps (wait for workers or tick instead)")
+        if name == "pause" and (node.args or node.keywords):
+            found.append(f"line {node.lineno}: pilot.pause(delay) waits for real time")
+        for keyword in node.keywords:
+            value = keyword.value
+            if keyword.arg == "deadline" and not (
+                isinstance(value, ast.Constant) and value.value is None
+            ):
+                found.append(f"line {node.lineno}: a Hypothesis deadline (use deadline=None)")
+            if (
+                keyword.arg == "timeout"
+                and isinstance(value, ast.Constant)
+                and isinstance(value.value, int | float)
+                and value.value < MIN_HANG_GUARD_SECONDS
+            ):
+                found.append(
+                    f"line {node.lineno}: timeout={value.value} (hang guards are at least "
+                    f"{MIN_HANG_GUARD_SECONDS} s)"
+                )
+    return found
+
+
+def test_no_test_times_anything_or_waits_for_real_time() -> None:
+    files = sorted(TESTS.rglob("*.py"))
+    assert len(files) > 20
+    report = {
+        str(path.relative_to(TESTS)): problems
+        for path in files
+        if (problems := problems_in(path.read_text(encoding="utf-8")))
+    }
+    assert report == {}
+
+
+def test_the_scan_finds_what_it_forbids() -> None:
+    bad = """
+import time
+from time import perf_counter as pc
+import asyncio
+from hypothesis import settings
+
+start = time.perf_counter()
+elapsed = pc() - start
+assert time.monotonic() - start < 6
+await asyncio.sleep(0.2)
+await pilot.pause(0.3)
+subprocess.run(["x"], timeout=5)
+@settings(deadline=500)
+def test(): ...
+"""
+    found = problems_in(bad)
+    assert len(found) == 8, found
+    good = """
+import time
+app = make_app(monotonic=None)
+assert app.monotonic is time.monotonic
+await pilot.pause()
+subprocess.run(["x"], timeout=120)
+@settings(deadline=None)
+def test(): ...
+"""
+    assert problems_in(good) == []
