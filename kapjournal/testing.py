@@ -119,10 +119,14 @@ class FakeMonotonic:
 
 @pytest.fixture
 def kapjournal_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private ``KAPJOURNAL_HOME`` (config, prompt packs) in ``tmp_path``; the variables that
-    could reach a real journal or passphrase are removed for the test."""
+    """A private ``KAPJOURNAL_HOME`` (config, prompt packs) in ``tmp_path``, and ``HOME`` there too
+    (an export's default file is ``~/kapjournal-summary-….md.age``); the variables that could
+    reach a real journal or passphrase are removed for the test."""
     home = tmp_path / "home"
     monkeypatch.setenv("KAPJOURNAL_HOME", str(home))
+    user = tmp_path / "user"
+    user.mkdir(exist_ok=True)
+    monkeypatch.setenv("HOME", str(user))
     for name in PRIVATE_ENV:
         monkeypatch.delenv(name, raising=False)
     return home

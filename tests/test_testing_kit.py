@@ -36,7 +36,7 @@ def test_loading_the_plugin_imports_nothing_heavy(tmp_path: Path) -> None:
 
 
 def test_fast_kdf_is_cheap_and_only_ever_explicit() -> None:
-    assert kit.FAST_KDF == KdfCost(memory_kib=64, passes=1, lanes=1)
+    assert KdfCost(memory_kib=64, passes=1, lanes=1) == kit.FAST_KDF
     assert KdfCost() != kit.FAST_KDF  # the default is the real cost
     with pytest.raises(AttributeError):
         _ = kit.NO_SUCH_NAME  # type: ignore[attr-defined]
