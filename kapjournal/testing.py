@@ -118,15 +118,15 @@ class FakeMonotonic:
 
 
 @pytest.fixture
-def kapjournal_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private ``KAPJOURNAL_HOME`` (config, prompt packs) in ``tmp_path``, and ``HOME`` there too
-    (an export's default file is ``~/kapjournal-summary-….md.age``); the variables that could
-    reach a real journal or passphrase are removed for the test."""
+def kapjournal_home(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A private ``KAPJOURNAL_HOME`` (config, prompt packs) in ``tmp_path``, and a private, empty
+    ``HOME`` beside it (an export's default file is ``~/kapjournal-summary-….md.age``); the
+    variables that could reach a real journal or passphrase are removed for the test."""
     home = tmp_path / "home"
     monkeypatch.setenv("KAPJOURNAL_HOME", str(home))
-    user = tmp_path / "user"
-    user.mkdir(exist_ok=True)
-    monkeypatch.setenv("HOME", str(user))
+    monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("user")))
     for name in PRIVATE_ENV:
         monkeypatch.delenv(name, raising=False)
     return home

@@ -62,6 +62,9 @@ def test_the_fixtures_keep_a_test_private(
 
     assert os.environ["KAPJOURNAL_HOME"] == str(kapjournal_home)
     assert kapjournal_home.is_relative_to(tmp_path) and journal_path.is_relative_to(tmp_path)
+    home = Path(os.environ["HOME"])
+    assert home.is_dir() and not any(home.iterdir()) and not home.is_relative_to(tmp_path)
+    assert Path("~/x").expanduser() == home / "x"
     for name in kit.PRIVATE_ENV:
         assert name not in os.environ
 
