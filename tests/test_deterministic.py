@@ -2,7 +2,8 @@
 
 This scans every Python file under tests/ (this one too) and fails on a stopwatch (reading real time
 to assert how long something took), on waiting for real time to pass (``sleep``, ``pilot.pause(n)``),
-on Hypothesis deadlines, and on hang guards too tight for a busy machine. Speed is measured in
+on Hypothesis deadlines, on hang guards too tight for a busy machine, and on an app built with
+its real timers running (``make_app`` passes ``timers=False``). Speed is measured in
 ``benchmarks/bench.py``; time in tests is the injected clock and monotonic (``kapjournal.testing``).
 """
 
@@ -52,6 +53,10 @@ def problems_in(source: str) -> list[str]:
             found.append(f"line {node.lineno}: reads the real clock ({owner.id}.{name}())")
         if isinstance(func, ast.Name) and name in clock_functions:
             found.append(f"line {node.lineno}: reads the real clock ({name}())")
+        if name == "KapJournalApp" and not any(k.arg in ("timers", None) for k in node.keywords):
+            found.append(
+                f"line {node.lineno}: KapJournalApp without timers=False (use make_app, or pass it)"
+            )
         if name == "sleep":
             found.append(f"line {node.lineno}: sleeps (wait for workers or tick instead)")
         if name == "pause" and (node.args or node.keywords):
@@ -101,9 +106,10 @@ await pilot.pause(0.3)
 subprocess.run(["x"], timeout=5)
 @settings(deadline=500)
 def test(): ...
+app = KapJournalApp(path, clock=clock)
 """
     found = problems_in(bad)
-    assert len(found) == 8, found
+    assert len(found) == 9, found
     good = """
 import time
 app = make_app(monotonic=None)
@@ -112,5 +118,7 @@ await pilot.pause()
 subprocess.run(["x"], timeout=120)
 @settings(deadline=None)
 def test(): ...
+app = KapJournalApp(path, clock=clock, timers=False)
+app = KapJournalApp(path, **options)
 """
     assert problems_in(good) == []
