@@ -368,14 +368,17 @@ class KapJournalApp(App[None]):
         message: str,
         *,
         title: str = "",
-        severity: Any = "information",
+        severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
         """Every notification is plain text: messages quote paths, packs and errors, never markup.
 
         Screens' ``self.notify`` passes ``markup=True`` by Textual's default; it is ignored here.
+        With ``timers=False`` a notification stays until cleared (no real timeout).
         """
+        if not self.timers:
+            timeout = NOTIFICATIONS_KEPT_SECONDS
         super().notify(
             safe_text(message), title=one_line(title), severity=severity, timeout=timeout,
             markup=False,
@@ -519,19 +522,6 @@ class KapJournalApp(App[None]):
             self.run_worker(self.action_lock(), exclusive=True, group="lock")
             return True
         return False
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None:
-        if not self.timers:
-            timeout = NOTIFICATIONS_KEPT_SECONDS
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     @on(events.DescendantFocus)
     def _steady_cursor(self, event: events.DescendantFocus) -> None:
