@@ -13,6 +13,7 @@ import ast
 from pathlib import Path
 
 TESTS = Path(__file__).parent
+PACKAGE = TESTS.parent / "kapjournal"
 
 # Functions of `time` that read a real clock, and modules that time code.
 CLOCK_READS = {
@@ -122,3 +123,49 @@ app = KapJournalApp(path, clock=clock, timers=False)
 app = KapJournalApp(path, **options)
 """
     assert problems_in(good) == []
+
+
+def real_timers_in(source: str) -> list[str]:
+    """A Textual timer in the app must be off when the app is built with ``timers=False``: the
+    function that starts it reads that flag. And time is read from the injected clocks."""
+    found: list[str] = []
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        starts = [
+            call.lineno
+            for call in ast.walk(node)
+            if isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr in ("set_interval", "set_timer")
+        ]
+        names = {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+        if starts and "timers" not in names:
+            found.append(f"line {starts[0]}: a real timer not switched off by timers=False")
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "time"
+            and node.func.attr in CLOCK_READS
+        ):
+            found.append(f"line {node.lineno}: time.{node.func.attr}() (use app.monotonic)")
+    return found
+
+
+def test_the_app_starts_no_timer_a_test_cannot_switch_off() -> None:
+    files = sorted((PACKAGE / "tui").rglob("*.py"))
+    assert files
+    report = {
+        str(path.relative_to(PACKAGE)): problems
+        for path in files
+        if (problems := real_timers_in(path.read_text(encoding="utf-8")))
+    }
+    assert report == {}
+    assert real_timers_in("def f(self):\n    self.set_interval(5, self.g)\n")
+    assert real_timers_in("def f(self):\n    return time.monotonic()\n")
+    assert not real_timers_in(
+        "def f(self):\n    if self.app.timers:\n        self.set_interval(5, self.g)\n"
+    )
