@@ -44,6 +44,7 @@ from kapjournal.tui.base import JournalMixin
 from kapjournal.tui.widgets.keys import HELP_KEY_DISPLAY, HELP_KEYS
 
 TICK_SECONDS = 1.0  # how often the real timer calls tick(); what is due is decided by monotonic
+REFRESH_SECONDS = 5.0  # how often tick() looks for what another kapjournal process wrote
 # With timers=False notifications stay until cleared (a toast's real timeout would make what a
 # test sees depend on how fast the machine is); a day is "for the whole test".
 NOTIFICATIONS_KEPT_SECONDS = 24 * 3600.0
@@ -149,6 +150,7 @@ class KapJournalApp(App[None]):
         if not timers:
             self.animation_level = "none"
         self.last_activity = self.monotonic()
+        self._refreshed_at = self.last_activity  # monotonic time of the last refresh_if_changed
         self._restore: list[tuple[str, dict[str, Any]]] = []
         self._lock_fd: int | None = None
         self._catalog_cache: Catalog | None = None
@@ -501,15 +503,23 @@ class KapJournalApp(App[None]):
         return super().on_event(event)
 
     def tick(self) -> None:
-        """Do what is due by ``monotonic()``: every open journal screen's ``tick()`` (writing
-        screens autosave every ``AUTOSAVE_SECONDS``), then auto-lock if idle long enough.
+        """Do what is due by ``monotonic()``: every open screen's ``tick()`` (writing screens
+        autosave every ``AUTOSAVE_SECONDS``, the capture screen seals what was written while
+        locked); every ``REFRESH_SECONDS``, read what another kapjournal process wrote
+        (``refresh_if_changed``); then auto-lock if idle long enough.
 
         The real timer calls this every ``TICK_SECONDS``; with ``timers=False`` only a test does.
-        Locking runs in a worker: wait for workers before looking at the result."""
+        Reading again and locking run in workers: wait for workers before looking at the result."""
+        for screen in list(self.screen_stack):
+            screen_tick = getattr(screen, "tick", None)  # JournalMixin screens, CaptureScreen
+            if callable(screen_tick):
+                screen_tick()
         if self.journal is None or self.journal.locked:
             return
-        for screen in self._journal_screens():
-            screen.tick()
+        now = self.monotonic()
+        if now - self._refreshed_at >= REFRESH_SECONDS:
+            self._refreshed_at = now
+            self.refresh_if_changed()
         self.lock_if_idle()
 
     def lock_if_idle(self) -> bool:  # not check_idle: that name is Textual's MessagePump internal

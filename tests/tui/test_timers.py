@@ -184,3 +184,25 @@ async def test_timeline_search_filters_at_each_key_without_a_timer(
         assert app.screen.query_one("#timeline-search", Input).value == "rive"
         items = app.screen.query_one("#timeline-list").items
         assert [r.title for r in items] == ["river"]
+
+
+async def test_writing_while_locked_is_sealed_on_the_monotonic_clock(
+    make_app: MakeApp, existing_journal: Journal, journal_path: Path
+) -> None:
+    import sqlite3
+
+    def captures() -> int:
+        with sqlite3.connect(journal_path) as db:
+            return int(db.execute("SELECT count(*) FROM capture").fetchone()[0])
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")  # write without unlocking
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CaptureScreen"
+        await pilot.press(*"a long corridor")
+        await tick(pilot, seconds=app.screen.AUTOSAVE_SECONDS - 1)
+        assert captures() == 0
+        await tick(pilot, seconds=1)
+        assert captures() == 1
+        assert "sealed at" in str(app.screen.query_one("#capture-status").content)
