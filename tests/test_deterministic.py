@@ -2,8 +2,9 @@
 
 This scans every Python file under tests/ (this one too) and fails on a stopwatch (reading real time
 to assert how long something took), on waiting for real time to pass (``sleep``, ``pilot.pause(n)``),
-on Hypothesis deadlines, on hang guards too tight for a busy machine, and on an app built with
-its real timers running (``make_app`` passes ``timers=False``). Speed is measured in
+on Hypothesis deadlines, on hang guards too tight for a busy machine, on an app built with its real
+timers running (``make_app`` passes ``timers=False``), and on rage's passphrase decryption, which
+times the machine (``sharing.decrypt_passphrase`` tries again). Speed is measured in
 ``benchmarks/bench.py``; time in tests is the injected clock and monotonic (``kapjournal.testing``).
 """
 
@@ -62,6 +63,11 @@ def problems_in(source: str) -> list[str]:
             found.append(
                 f"line {node.lineno}: KapJournalApp without timers=False (use make_app, or pass it)"
             )
+        if name == "decrypt" and isinstance(owner, ast.Attribute) and owner.attr == "passphrase":
+            found.append(
+                f"line {node.lineno}: pyrage.passphrase.decrypt times this computer and may refuse "
+                "on a busy one (use kapjournal.summary.sharing.decrypt_passphrase)"
+            )
         if name == "sleep" and ANY_TIMING not in lines[node.lineno - 1]:
             found.append(f"line {node.lineno}: sleeps (wait for workers or tick instead)")
         if name == "pause" and (node.args or node.keywords):
@@ -112,9 +118,10 @@ subprocess.run(["x"], timeout=5)
 @settings(deadline=500)
 def test(): ...
 app = KapJournalApp(path, clock=clock)
+pyrage.passphrase.decrypt(blob, "by phone")
 """
     found = problems_in(bad)
-    assert len(found) == 9, found
+    assert len(found) == 10, found
     good = """
 import time
 time.sleep(0.02 * trial)  # any timing passes: it only varies where the kill lands
