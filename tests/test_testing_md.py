@@ -190,12 +190,15 @@ def sections() -> dict[str, str]:
 def screen_classes() -> list[type]:
     from kapjournal.tui.app import SCREENS, screen_class
     from kapjournal.tui.screens.help import GroundingScreen
+    from kapjournal.tui.screens.settings import UnsavedSettings
     from kapjournal.tui.screens.timeline import RecordModal
     from kapjournal.tui.screens.unlock import CreateScreen, UnlockScreen
     from kapjournal.tui.widgets.editor import Confirm
+    from kapjournal.tui.widgets.keys import KeysScreen
 
     classes = [screen_class(name) for name in SCREENS]
-    return [*classes, CreateScreen, UnlockScreen, GroundingScreen, RecordModal, Confirm]
+    others = [CreateScreen, UnlockScreen, GroundingScreen, RecordModal, Confirm, KeysScreen]
+    return [*classes, *others, UnsavedSettings]
 
 
 def test_every_screen_key_is_documented_in_its_section() -> None:
