@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kapjournal import vault
-from kapjournal.journal import Journal
+from kapjournal.journal import Journal, KdfCost
 from kapjournal.records import CheckIn, DosingSession, Record, Reflection
 
 PASSPHRASE = "benchmark passphrase"
@@ -235,6 +235,35 @@ def bench_core(folder: Path, runs: int) -> Path:
     return path
 
 
+def bench_import(folder: Path, runs: int) -> None:
+    """Importing a 10,000-entry jrnl export into an empty journal (moved here from the tests:
+    speed is measured, never asserted)."""
+    from kapjournal import importers
+
+    entries = [
+        {
+            "title": f"Entry {i}.",
+            "body": "word " * 150,
+            "date": f"{2020 + i % 5}-0{1 + i % 9}-1{i % 9}",
+            "time": "09:00",
+            "tags": ["@x"],
+            "starred": False,
+        }
+        for i in range(10_000)
+    ]
+    data = json.dumps({"tags": {}, "entries": entries}).encode()
+    fast = KdfCost(memory_kib=64, passes=1, lanes=1)  # the KDF is measured elsewhere
+
+    def run() -> None:
+        journal, _ = Journal.create(
+            folder / f"i{time.perf_counter_ns()}.kapj", PASSPHRASE, kdf=fast
+        )
+        importers.import_entries(journal, importers.parse_jrnl(data, UTC))
+        journal.lock()
+
+    report("import 10,000 jrnl entries (parse + store)", median_of(run, max(1, runs // 2)), "< 3 s")
+
+
 def bench_summary(journal: Journal, runs: int) -> None:
     try:
         from kapjournal.summary import build_summary, render_fhir, render_html, render_markdown
@@ -424,6 +453,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kapjournal-bench-") as tmp:
         folder = Path(tmp)
         path = bench_core(folder, args.runs)
+        bench_import(folder, args.runs)
         if not args.skip_processes:
             bench_processes(folder, args.runs)
         bench_tui(path, max(3, args.runs // 2))

@@ -326,8 +326,12 @@ def open_everything(data: bytes, passphrase: Callable[[], str]) -> bytes:
         )
     import pyrage
 
+    from kapjournal.summary.sharing import decrypt_passphrase
+
     try:
-        return bytes(pyrage.passphrase.decrypt(data, passphrase()))
+        return decrypt_passphrase(data, passphrase())
+    except KapJournalError as exc:
+        raise ImportFileError(f"{exc}; nothing was imported") from None
     except pyrage.DecryptError:
         raise ImportFileError(
             "that passphrase does not open this file (or the file is damaged); nothing was imported"

@@ -1,57 +1,41 @@
-"""Shared fixtures: a throwaway home, a frozen clock, and cheap KDF settings passed explicitly."""
+"""Shared set-up: every test in a private home; the pilot kit's names for the project's tests.
+
+The fixtures (``clock``, ``monotonic``, ``journal_path``, ``journal``, ``existing_journal``,
+``make_app``, ``kapjournal_home``) come from the kit, ``kapjournal.testing``, which pytest loads
+as a plugin because kapjournal is installed. Its names are re-exported here so that
+``from tests.conftest import FAST_KDF, PASSPHRASE, FrozenClock`` keeps working.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
-from kapjournal.journal import Journal, KdfCost
+from kapjournal.testing import FAST_KDF, PASSPHRASE, T0, FakeMonotonic, FrozenClock
 
-# Cheap Argon2id for tests only; the app itself never writes less than the default.
-FAST_KDF = KdfCost(memory_kib=64, passes=1, lanes=1)
-PASSPHRASE = "correct horse battery staple"
-T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone(timedelta(hours=-5)))
+__all__ = ["FAST_KDF", "PASSPHRASE", "T0", "FakeMonotonic", "FrozenClock"]
+
+MAX_WORKERS = 8
+
+# Hypothesis's deadline (200 ms an example) is a wall-time assertion; a busy machine breaks it.
+# Its "too slow" health check is one as well. Examples still run; only the stopwatch is gone.
+settings.register_profile("kapjournal", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("kapjournal")
 
 
-class FrozenClock:
-    """A clock tests move by hand."""
-
-    def __init__(self, now: datetime = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker per CPU this process may run on, at most MAX_WORKERS."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_WORKERS))
 
 
 @pytest.fixture(autouse=True)
-def _private_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _private_env(kapjournal_home: Path) -> None:
     """Keep the user's real journal, config and passphrase out of every test."""
-    monkeypatch.setenv("KAPJOURNAL_HOME", str(tmp_path / "home"))
-    for name in ("KAPJOURNAL_JOURNAL", "KAPJOURNAL_PASSPHRASE", "KAPJOURNAL_DEBUG"):
-        monkeypatch.delenv(name, raising=False)
     os.umask(0o022)
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock()
-
-
-@pytest.fixture
-def journal_path(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "journal.kapj"
-
-
-@pytest.fixture
-def journal(journal_path: Path, clock: FrozenClock) -> Iterator[Journal]:
-    j, _ = Journal.create(journal_path, PASSPHRASE, clock=clock, kdf=FAST_KDF)
-    yield j
-    if not j.locked:
-        j.lock()

@@ -48,7 +48,7 @@ def test_a_fifo_at_the_journal_path_is_refused_not_waited_on(tmp_path: Path) -> 
             env=_env(fifo),
             capture_output=True,
             text=True,
-            timeout=8,
+            timeout=60,  # a hang guard; refusing takes well under a second
             start_new_session=True,
             stdin=subprocess.DEVNULL,
         )
@@ -118,7 +118,7 @@ def test_reading_needs_no_write_access(jpath: Path, args: list[str]) -> None:
 
 
 def _app(jpath: Path) -> KapJournalApp:
-    return KapJournalApp(jpath, clock=FrozenClock(), kdf=FAST_KDF)
+    return KapJournalApp(jpath, clock=FrozenClock(), kdf=FAST_KDF, timers=False)
 
 
 async def test_saving_after_the_journal_was_moved_away_is_refused_and_creates_nothing(

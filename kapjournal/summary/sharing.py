@@ -59,6 +59,32 @@ def encrypt(data: bytes, *, recipient: str | None = None, passphrase: str | None
     return data
 
 
+# rage (pyrage) refuses a passphrase file whose scrypt work factor is more than 16 times what it
+# measures this computer doing in about a second; it measures by timing one tiny scrypt, so on a
+# busy computer a file it wrote itself moments earlier can be refused. The measurement is taken
+# again on every try, so a few tries get past a busy moment; a file that really asks too much is
+# still refused (and said so, apart from a wrong passphrase).
+EXCESSIVE_WORK = "Excessive work parameter"
+PASSPHRASE_TRIES = 20
+
+
+def decrypt_passphrase(data: bytes, passphrase: str) -> bytes:
+    """The plaintext of an age file under a passphrase. ``pyrage.DecryptError`` for a wrong
+    passphrase or a damaged file; ``ExportError`` for one whose work factor is too high here."""
+    import pyrage
+
+    for _ in range(PASSPHRASE_TRIES):
+        try:
+            return bytes(pyrage.passphrase.decrypt(data, passphrase))
+        except pyrage.DecryptError as exc:
+            if EXCESSIVE_WORK not in str(exc):
+                raise
+    raise ExportError(
+        "this file asks for more work to open than this computer will do (an unusually strong "
+        "setting, or a very busy computer); try again, or open it with the age tool"
+    )
+
+
 def _create(path: Path) -> int:
     """A new file, 0600, never an existing one (nor through a symlink)."""
     flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0)

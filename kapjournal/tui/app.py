@@ -3,6 +3,11 @@
 Blocking work (the KDF, decrypting the journal) runs in thread workers that post messages; the
 handlers here own the state. Locking drops the journal and every screen that showed its text, and
 remembers only which screens to reopen, so unlocking returns the patient to where they were.
+
+Time-driven behaviour (autosave, auto-lock) is decided by the injected ``monotonic`` clock in one
+place, ``tick()``. In real use a one-second timer calls it; with ``timers=False`` (the test kit,
+``kapjournal.testing``) no real timer runs at all and tests call ``tick()`` themselves, so nothing a
+test sees depends on how fast the machine is.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -36,6 +42,12 @@ from kapjournal.paths import check_private_dir, ensure_private_dir, user_prompt_
 from kapjournal.text import one_line, safe_text
 from kapjournal.tui.base import JournalMixin
 from kapjournal.tui.widgets.keys import HELP_KEY_DISPLAY, HELP_KEYS
+
+TICK_SECONDS = 1.0  # how often the real timer calls tick(); what is due is decided by monotonic
+REFRESH_SECONDS = 5.0  # how often tick() looks for what another kapjournal process wrote
+# With timers=False notifications stay until cleared (a toast's real timeout would make what a
+# test sees depend on how fast the machine is); a day is "for the whole test".
+NOTIFICATIONS_KEPT_SECONDS = 24 * 3600.0
 
 if TYPE_CHECKING:
     from kapjournal.journal import Journal, KdfCost
@@ -117,8 +129,14 @@ class KapJournalApp(App[None]):
         kdf: KdfCost | None = None,
         prompt_dirs: Sequence[Path] | None = None,
         demo_passphrase: str | None = None,
-        monotonic: Callable[[], float] = time.monotonic,
+        monotonic: Callable[[], float] | None = None,
+        timers: bool = True,
     ) -> None:
+        """``clock``: wall time for records (default: the system's, with its offset).
+        ``kdf``: Argon2id cost for a new journal (default: the real one; only tests lower it).
+        ``monotonic``: what autosave and auto-lock measure with (default ``time.monotonic``).
+        ``timers``: False runs no real timer (no tick timer, search debounce, cursor blink,
+        animation or expiring notification); call ``tick()`` to do what is due."""
         super().__init__()
         self.journal_path = journal_path
         self.clock: Clock = clock or system_clock
@@ -127,8 +145,12 @@ class KapJournalApp(App[None]):
         self.demo_passphrase = demo_passphrase
         self.journal: Journal | None = None
         self.catalog: Catalog = Catalog()
-        self._monotonic = monotonic
-        self.last_activity = monotonic()
+        self.monotonic: Callable[[], float] = monotonic or time.monotonic
+        self.timers = timers
+        if not timers:
+            self.animation_level = "none"
+        self.last_activity = self.monotonic()
+        self._refreshed_at = self.last_activity  # monotonic time of the last refresh_if_changed
         self._restore: list[tuple[str, dict[str, Any]]] = []
         self._lock_fd: int | None = None
         self._catalog_cache: Catalog | None = None
@@ -140,8 +162,8 @@ class KapJournalApp(App[None]):
         self.register_theme(HIGH_CONTRAST)
         if not self.is_headless:
             self._catch_signals()
-        self.set_interval(15, self.lock_if_idle)
-        self.set_interval(5, self.refresh_if_changed)
+        if self.timers:
+            self.set_interval(TICK_SECONDS, self.tick, name="tick")
         self.call_after_refresh(self._prewarm)
         if not self._claim_journal():
             self.notify(
@@ -250,7 +272,7 @@ class KapJournalApp(App[None]):
     async def _unlocked(self, message: Unlocked) -> None:
         self.journal = message.journal
         self.catalog = message.catalog
-        self.last_activity = self._monotonic()
+        self.last_activity = self.monotonic()
         self._apply_settings()
         from kapjournal.tui.screens.help import sync_region
 
@@ -348,14 +370,17 @@ class KapJournalApp(App[None]):
         message: str,
         *,
         title: str = "",
-        severity: Any = "information",
+        severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
         """Every notification is plain text: messages quote paths, packs and errors, never markup.
 
         Screens' ``self.notify`` passes ``markup=True`` by Textual's default; it is ignored here.
+        With ``timers=False`` a notification stays until cleared (no real timeout).
         """
+        if not self.timers:
+            timeout = NOTIFICATIONS_KEPT_SECONDS
         super().notify(
             safe_text(message), title=one_line(title), severity=severity, timeout=timeout,
             markup=False,
@@ -474,16 +499,45 @@ class KapJournalApp(App[None]):
         if isinstance(
             event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp
         ):
-            self.last_activity = self._monotonic()
+            self.last_activity = self.monotonic()
         return super().on_event(event)
 
-    def lock_if_idle(self) -> None:  # not check_idle: that name is Textual's MessagePump internal
-        """Lock after the idle minutes chosen in settings (0 turns auto-lock off)."""
+    def tick(self) -> None:
+        """Do what is due by ``monotonic()``: every open screen's ``tick()`` (writing screens
+        autosave every ``AUTOSAVE_SECONDS``, the capture screen seals what was written while
+        locked); every ``REFRESH_SECONDS``, read what another kapjournal process wrote
+        (``refresh_if_changed``); then auto-lock if idle long enough.
+
+        The real timer calls this every ``TICK_SECONDS``; with ``timers=False`` only a test does.
+        Reading again and locking run in workers: wait for workers before looking at the result."""
+        for screen in list(self.screen_stack):
+            screen_tick = getattr(screen, "tick", None)  # JournalMixin screens, CaptureScreen
+            if callable(screen_tick):
+                screen_tick()
         if self.journal is None or self.journal.locked:
             return
+        now = self.monotonic()
+        if now - self._refreshed_at >= REFRESH_SECONDS:
+            self._refreshed_at = now
+            self.refresh_if_changed()
+        self.lock_if_idle()
+
+    def lock_if_idle(self) -> bool:  # not check_idle: that name is Textual's MessagePump internal
+        """Lock after the idle minutes chosen in settings (0 turns auto-lock off). True if the
+        lock was started (in a worker)."""
+        if self.journal is None or self.journal.locked:
+            return False
         minutes = self.journal.settings().autolock_minutes
-        if minutes and self._monotonic() - self.last_activity >= minutes * 60:
+        if minutes and self.monotonic() - self.last_activity >= minutes * 60:
             self.run_worker(self.action_lock(), exclusive=True, group="lock")
+            return True
+        return False
+
+    @on(events.DescendantFocus)
+    def _steady_cursor(self, event: events.DescendantFocus) -> None:
+        """With timers=False, a text cursor does not blink (a screenshot shows it, always)."""
+        if not self.timers and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
 
     # --- the command palette -----------------------------------------------------------------------
 

@@ -1,25 +1,48 @@
-"""What every journal screen shares: the open journal, the clock, and the lock hooks."""
+"""What every journal screen shares: the open journal, the clock, and the lock and tick hooks.
+
+Screens see the app through ``JournalApp``, a protocol, so this module never imports the app
+(``tui/app.py`` imports this one; the other way round would be an import cycle).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.screen import ModalScreen, Screen
 
 from kapjournal.tui.widgets.keys import HelpFirst
 
 if TYPE_CHECKING:
+    from kapjournal.clock import Clock
     from kapjournal.exercises import Catalog
-    from kapjournal.journal import Journal
-    from kapjournal.tui.app import KapJournalApp
+    from kapjournal.journal import Journal, KdfCost
+
+
+class JournalApp(Protocol):
+    """What a journal screen may use of the app (``KapJournalApp`` provides it)."""
+
+    journal_path: Path
+    journal: Journal | None
+    catalog: Catalog
+    clock: Clock
+    monotonic: Callable[[], float]
+    kdf: KdfCost | None
+    demo_passphrase: str | None
+    timers: bool
+
+    def open(self, name: str, **kwargs: Any) -> None: ...
+
+    def tick(self) -> None: ...
 
 
 class JournalMixin(HelpFirst):
     """Access to the unlocked journal from a screen; only valid while unlocked (f1 shown first)."""
 
     @property
-    def kapp(self) -> KapJournalApp:
+    def kapp(self) -> JournalApp:
         return self.app  # type: ignore[attr-defined,no-any-return]
 
     @property
@@ -34,6 +57,14 @@ class JournalMixin(HelpFirst):
 
     def now(self) -> datetime:
         return self.kapp.clock()
+
+    def monotonic(self) -> float:
+        """The app's monotonic clock (injected in tests): what timed behaviour is decided by."""
+        return self.kapp.monotonic()
+
+    def tick(self) -> None:
+        """Called by ``app.tick()`` for every open journal screen: do what is due by now
+        (autosave, a status line that says how long ago). Never waits, never starts a timer."""
 
     def before_lock(self) -> None:
         """Save anything unsaved (as an encrypted draft) before the journal locks."""

@@ -6,12 +6,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from textual.app import App
-from textual.widgets import Static
 
 from kapjournal.journal import Journal
 from kapjournal.records import CheckIn, DosingSession, Settings
+from kapjournal.testing import screen_text
 from tests.conftest import FAST_KDF, PASSPHRASE, FrozenClock
+
+__all__ = ["fill", "sample_journal_fixture", "screen_text"]
 
 # Days before "today" (the frozen clock) of each session, and its intention.
 SESSIONS = [
@@ -74,7 +75,3 @@ def sample_journal_fixture(journal_path: Path, clock: FrozenClock) -> Journal:
     journal.lock()
     return journal
 
-
-def screen_text(app: App[None]) -> str:
-    """Everything the active screen shows in its Static widgets, as plain text."""
-    return "\n".join(str(w.content) for w in app.screen.query(Static) if w.display)

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, RadioButton, Select, Static, TextArea
 
 from kapjournal.journal import Journal
 from kapjournal.records import Reflection
+from kapjournal.summary.sharing import decrypt_passphrase
 from kapjournal.tui.app import KapJournalApp
 from tests.conftest import PASSPHRASE, FrozenClock
 from tests.tui.conftest import unlock, wait_workers
@@ -203,7 +204,7 @@ async def test_passphrase_and_plain(
         await wait_workers(pilot)
         assert (
             SHARED.replace("[", "\\[").replace("]", "\\]")
-            in pyrage.passphrase.decrypt((tmp_path / "p.md.age").read_bytes(), "by phone").decode()
+            in decrypt_passphrase((tmp_path / "p.md.age").read_bytes(), "by phone").decode()
         )
         await choose(pilot, app, "encrypt-none")
         assert "will not be encrypted" in str(screen.query_one("#export-status", Static).content)

@@ -153,7 +153,7 @@ async def test_records_dated_off_the_calendar_do_not_stop_home_or_the_screens(
         journal.save(journal.new_assessment("phq9", [1] * 9, created=when))
     journal.add(CheckIn, mood=6, note="today")
     journal.lock()
-    app = KapJournalApp(journal_path, clock=clock, kdf=FAST_KDF)
+    app = KapJournalApp(journal_path, clock=clock, kdf=FAST_KDF, timers=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await unlock(pilot)
         assert type(app.screen).__name__ == "HomeScreen"

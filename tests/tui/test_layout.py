@@ -50,7 +50,7 @@ async def test_locked_screens_fit(
     size: tuple[int, int], journal_path: Path, clock: FrozenClock
 ) -> None:
     problems: list[str] = []
-    app = KapJournalApp(journal_path, clock=clock, kdf=FAST_KDF)
+    app = KapJournalApp(journal_path, clock=clock, kdf=FAST_KDF, timers=False)
     async with app.run_test(size=size) as pilot:
         check = checker(pilot, problems)
         await check("create")
@@ -69,7 +69,7 @@ async def test_locked_screens_fit(
         await wait_workers(pilot)
         assert type(app.screen).__name__ == "HomeScreen"
         await check("home, the first time")
-    again = KapJournalApp(journal_path, clock=clock, kdf=FAST_KDF)
+    again = KapJournalApp(journal_path, clock=clock, kdf=FAST_KDF, timers=False)
     async with again.run_test(size=size) as pilot:
         check = checker(pilot, problems)
         await check("unlock")
@@ -87,7 +87,7 @@ async def test_every_journal_screen_fits(
     journal.add(Reflection, body="A page written earlier, long enough to wrap " * 5, share=True)
     journal.lock()
     problems: list[str] = []
-    app = KapJournalApp(journal_path, clock=clock, kdf=FAST_KDF)
+    app = KapJournalApp(journal_path, clock=clock, kdf=FAST_KDF, timers=False)
     async with app.run_test(size=size) as pilot:
         check = checker(pilot, problems)
         await unlock(pilot)

@@ -1,7 +1,8 @@
 """Snapshots of the home, check-in, questionnaire, trends, help, safety plan and settings screens.
 
 Regenerate on purpose with ``pytest tests/tui/test_snapshots.py --snapshot-update`` and look at
-the SVGs before committing them.
+the SVGs before committing them. The apps come from the kit's ``make_app`` (no real timer runs) and
+every screenshot is taken after ``settle`` (workers done, cursors steady, notifications cleared).
 """
 
 from __future__ import annotations
@@ -16,18 +17,23 @@ from textual.pilot import Pilot
 from kapjournal.journal import Journal
 from kapjournal.tui.app import KapJournalApp
 from tests.conftest import FAST_KDF, PASSPHRASE, FrozenClock
-from tests.tui.conftest import SIZE_LARGE, SIZE_SMALL, unlock, wait_workers
+from tests.tui.conftest import SIZE_LARGE, SIZE_SMALL, settle, unlock
 from tests.tui.sample import fill
 
 Steps = Callable[[Pilot[None]], Awaitable[None]]
 
 
-def journal_app(path: Path, clock: FrozenClock, *, sample: bool = True) -> KapJournalApp:
+MakeApp = Callable[..., KapJournalApp]
+
+
+def journal_app(
+    make_app: MakeApp, path: Path, clock: FrozenClock, *, sample: bool = True
+) -> KapJournalApp:
     journal, _ = Journal.create(path, PASSPHRASE, clock=clock, kdf=FAST_KDF)
     if sample:
         fill(journal, clock)
     journal.lock()
-    return KapJournalApp(path, clock=clock, kdf=FAST_KDF)
+    return make_app()
 
 
 def then(*keys: str) -> Steps:
@@ -38,9 +44,7 @@ def then(*keys: str) -> Steps:
         for key in keys:
             await pilot.press(key)
             await pilot.pause()
-        await wait_workers(pilot)
-        pilot.app.clear_notifications()
-        await pilot.pause()
+        await settle(pilot)
 
     return run
 
@@ -60,22 +64,32 @@ CASES: dict[str, tuple[str, ...]] = {
 @pytest.mark.parametrize("size", [SIZE_SMALL, SIZE_LARGE], ids=["80x24", "120x40"])
 @pytest.mark.parametrize("case", list(CASES))
 def test_screen(
-    case: str, size: tuple[int, int], snap_compare: Any, journal_path: Path, clock: FrozenClock
+    case: str,
+    size: tuple[int, int],
+    snap_compare: Any,
+    make_app: MakeApp,
+    journal_path: Path,
+    clock: FrozenClock,
 ) -> None:
-    app = journal_app(journal_path, clock)
+    app = journal_app(make_app, journal_path, clock)
     assert snap_compare(app, run_before=then(*CASES[case]), terminal_size=size)
 
 
-def test_home_first_time(snap_compare: Any, journal_path: Path, clock: FrozenClock) -> None:
-    app = journal_app(journal_path, clock, sample=False)
+def test_home_first_time(
+    snap_compare: Any, make_app: MakeApp, journal_path: Path, clock: FrozenClock
+) -> None:
+    app = journal_app(make_app, journal_path, clock, sample=False)
     assert snap_compare(app, run_before=then(), terminal_size=SIZE_SMALL)
 
 
-def test_help_locked(snap_compare: Any, journal_path: Path, clock: FrozenClock) -> None:
-    app = journal_app(journal_path, clock, sample=False)
+def test_help_locked(
+    snap_compare: Any, make_app: MakeApp, journal_path: Path, clock: FrozenClock
+) -> None:
+    app = journal_app(make_app, journal_path, clock, sample=False)
 
     async def run(pilot: Pilot[None]) -> None:
         await pilot.press("f1")
         await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(app, run_before=run, terminal_size=SIZE_SMALL)

@@ -1,7 +1,8 @@
 """Snapshots of the writing screens: exercise, reflection, picker, sessions, timeline.
 
 Regenerate on purpose with ``pytest tests/tui/test_snapshots_writing.py --snapshot-update`` and
-look at the SVGs before committing them.
+look at the SVGs before committing them. No real timer runs (the kit's ``make_app``): the status
+line says "saves as you write" until a test autosaves, and every screenshot follows ``settle``.
 """
 
 from __future__ import annotations
@@ -13,19 +14,21 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
 
 from kapjournal.journal import Journal
 from kapjournal.records import Reflection
 from kapjournal.tui.app import KapJournalApp
 from tests.conftest import FAST_KDF, PASSPHRASE, FrozenClock
-from tests.tui.conftest import SIZE_LARGE, SIZE_SMALL, unlock, wait_workers
+from tests.tui.conftest import SIZE_LARGE, SIZE_SMALL, settle, unlock
 from tests.tui.sample import fill
 
 Steps = Callable[[Pilot[None]], Awaitable[None]]
 
 
-def writing_app(path: Path, clock: FrozenClock) -> KapJournalApp:
+MakeApp = Callable[..., KapJournalApp]
+
+
+def writing_app(make_app: MakeApp, path: Path, clock: FrozenClock) -> KapJournalApp:
     journal, _ = Journal.create(path, PASSPHRASE, clock=clock, kdf=FAST_KDF)
     fill(journal, clock)
     latest = journal.sessions()[-1]
@@ -43,7 +46,7 @@ def writing_app(path: Path, clock: FrozenClock) -> KapJournalApp:
         session_id=latest.id, answers=("tender",), draft=True,
     )  # fmt: skip
     journal.lock()
-    return KapJournalApp(path, clock=clock, kdf=FAST_KDF)
+    return make_app()
 
 
 def opening(name: str, *keys: str, **kwargs: Any) -> Steps:
@@ -57,12 +60,7 @@ def opening(name: str, *keys: str, **kwargs: Any) -> Steps:
         for key in keys:
             await pilot.press(key)
             await pilot.pause()
-        for widget in app.screen.query("Input, TextArea"):
-            assert isinstance(widget, Input | TextArea)
-            widget.cursor_blink = False
-        await wait_workers(pilot)
-        app.clear_notifications()
-        await pilot.pause()
+        await settle(pilot)
 
     return run
 
@@ -85,7 +83,12 @@ CASES: dict[str, Steps] = {
 @pytest.mark.parametrize("size", [SIZE_SMALL, SIZE_LARGE], ids=["80x24", "120x40"])
 @pytest.mark.parametrize("case", list(CASES))
 def test_writing_screen(
-    case: str, size: tuple[int, int], snap_compare: Any, journal_path: Path, clock: FrozenClock
+    case: str,
+    size: tuple[int, int],
+    snap_compare: Any,
+    make_app: MakeApp,
+    journal_path: Path,
+    clock: FrozenClock,
 ) -> None:
-    app = writing_app(journal_path, clock)
+    app = writing_app(make_app, journal_path, clock)
     assert snap_compare(app, run_before=CASES[case], terminal_size=size)

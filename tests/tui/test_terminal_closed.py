@@ -57,10 +57,10 @@ class Terminal:
                 self.seen += os.read(self.master, 65536)
 
     def wait_for(self, words: str) -> None:
-        deadline = time.monotonic() + LIMIT
+        deadline = time.monotonic() + LIMIT  # hang guard
         while words not in self.text():
             assert self.proc.poll() is None, f"the program stopped before showing {words!r}"
-            assert time.monotonic() < deadline, f"{words!r} never appeared"
+            assert time.monotonic() < deadline, f"{words!r} never appeared"  # hang guard
             self.read(0.5)
 
     def type(self, keys: str) -> None:
@@ -68,9 +68,10 @@ class Terminal:
 
     def hang_up(self, sig: int = signal.SIGHUP) -> int:
         self.proc.send_signal(sig)
-        deadline = time.monotonic() + LIMIT
+        deadline = time.monotonic() + LIMIT  # hang guard
         while self.proc.poll() is None:  # keep reading, as a terminal would, until it exits
-            assert time.monotonic() < deadline, "the program did not exit after the signal"
+            running = time.monotonic() < deadline  # hang guard
+            assert running, "the program did not exit after the signal"
             self.read(0.2)
         os.close(self.master)
         return self.proc.returncode

@@ -46,6 +46,7 @@ class CaptureScreen(Screen[None]):
         self.capture_id = str(uuid.uuid4())
         self._kept_text = ""
         self._error: str | None = None
+        self._kept_at: float | None = None  # when keep() last ran, on the app's monotonic clock
 
     def compose(self) -> ComposeResult:
         with Vertical(id="capture-box"):
@@ -61,7 +62,16 @@ class CaptureScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#capture-text", TextArea).focus()
-        self.set_interval(self.AUTOSAVE_SECONDS, self.keep, name="autosave")
+        self._kept_at = self._monotonic()
+
+    def _monotonic(self) -> float:
+        return float(self.app.monotonic())  # type: ignore[attr-defined]
+
+    def tick(self) -> None:
+        """Called by ``app.tick()``: seal the words every ``AUTOSAVE_SECONDS`` (monotonic)."""
+        if self._kept_at is not None and self._monotonic() - self._kept_at >= self.AUTOSAVE_SECONDS:
+            self._kept_at = self._monotonic()
+            self.keep()
 
     @property
     def text(self) -> str:

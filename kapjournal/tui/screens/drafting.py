@@ -3,6 +3,9 @@
 The draft is a ``Reflection`` with ``draft=True``. It is saved every ``AUTOSAVE_SECONDS`` when the
 words changed, on every step change, on leaving, and before the journal locks, so a crash or a
 lock loses at most a few seconds. If a save fails, the words stay in the editor and we say so.
+
+"Every ``AUTOSAVE_SECONDS``" is measured on the app's injected monotonic clock, in ``tick()``,
+which the app calls (from its one real timer, or from a test); this screen starts no timer.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class DraftScreen(JournalScreen):
         self._saved_fields: dict[str, Any] | None = None
         self._saved_at: datetime | None = None
         self._error: str | None = None
+        self._autosaved_at: float | None = None  # monotonic time of the last autosave check
 
     # --- to be filled in by each screen ------------------------------------------------------
 
@@ -48,13 +52,24 @@ class DraftScreen(JournalScreen):
 
     def start_autosave(self) -> None:
         self._saved_fields = self.fields() if self.record is not None else None
-        self.set_interval(self.AUTOSAVE_SECONDS, self._tick, name="autosave")
+        self._autosaved_at = self.monotonic()
         self.show_status()
 
-    def _tick(self) -> None:
-        if getattr(self.app, "journal", None) is not None:
+    def autosave_due(self) -> bool:
+        """True once ``AUTOSAVE_SECONDS`` have passed on the monotonic clock since the last check."""
+        return (
+            self._autosaved_at is not None
+            and self.monotonic() - self._autosaved_at >= self.AUTOSAVE_SECONDS
+        )
+
+    def tick(self) -> None:
+        """Autosave if due (and the words changed), and refresh "saved N seconds ago"."""
+        if getattr(self.app, "journal", None) is None:
+            return
+        if self.autosave_due():
+            self._autosaved_at = self.monotonic()
             self.autosave()
-            self.show_status()
+        self.show_status()
 
     @staticmethod
     def has_words(fields: dict[str, Any]) -> bool:

@@ -152,12 +152,20 @@ class TimelineScreen(JournalScreen):
 
     @on(Input.Changed, "#timeline-search")
     def _typed(self) -> None:
+        self._stop_search_timer()
+        if not self.kapp.timers:  # no real timer (tests): every keystroke filters at once
+            self.apply_filters()
+            return
+        self._search_timer = self.set_timer(self.SEARCH_DELAY, self.apply_filters)
+
+    def _stop_search_timer(self) -> None:
         if self._search_timer is not None:
             self._search_timer.stop()
-        self._search_timer = self.set_timer(self.SEARCH_DELAY, self.apply_filters)
+            self._search_timer = None
 
     @on(Input.Submitted, "#timeline-search")
     def _search_done(self) -> None:
+        self._stop_search_timer()
         self.apply_filters()
         self.query_one("#timeline-list").focus()
 

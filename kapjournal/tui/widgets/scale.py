@@ -59,7 +59,7 @@ class Scale(Widget, can_focus=True):
         self.optional = optional
         self.hint = hint  # what the ends mean, e.g. "0 none · 10 extreme", always shown
         self.set_reactive(Scale.value, value)
-        self._last_one = 0.0
+        self._last_one: float | None = None  # when 1 was typed, on the app's monotonic clock
 
     def render(self) -> Content:
         marker = "› " if self.has_focus else "  "
@@ -100,12 +100,18 @@ class Scale(Widget, can_focus=True):
             return
         event.stop()
         digit = int(event.character)
-        now = time.monotonic()
-        if digit == 0 and self.value == 1 and now - self._last_one <= TEN_AFTER_ONE_S:
+        now = getattr(self.app, "monotonic", time.monotonic)()  # injected in tests
+        last_one = self._last_one
+        if (
+            digit == 0
+            and self.value == 1
+            and last_one is not None
+            and now - last_one <= TEN_AFTER_ONE_S
+        ):
             self.value = 10
         else:
             self.value = digit
-        self._last_one = now if digit == 1 else 0.0
+        self._last_one = now if digit == 1 else None
 
     def on_click(self, event: events.Click) -> None:
         column = event.x - LABEL_WIDTH
