@@ -55,3 +55,20 @@ def test_without_jrnl_it_measures_kapjournal_alone_and_writes_json(
     assert lines["list last 20"] == 20 and lines["list all"] == 20
     printed = capsys.readouterr().out
     assert "kapjournal alone" in printed and "| list all | " in printed
+
+
+def test_the_phases_of_a_search_are_each_measured(
+    versus: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each phase's timer still finds the function it wraps (a rewrite once left it measuring
+    nothing), and every floor is taken. The figures themselves are not looked at."""
+    spec = importlib.util.spec_from_file_location("phases", BENCHMARKS / "phases.py")
+    assert spec is not None and spec.loader is not None
+    phases = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(phases)
+    result = phases.main(["--size", "20", "--runs", "1"])
+    printed = capsys.readouterr().out
+    assert "not measured" not in printed
+    assert set(result["floors"]) >= {"start", "imports", "KDF", "SQLite", "decrypt", "parse"}
+    cpu = result["phases"]["cpu"]
+    assert all(cpu[name] > 0 for name in ("KDF", "SQLite", "decrypt", "parse"))
