@@ -250,3 +250,11 @@ class LocalZone(tzinfo):
 
 
 LOCAL = LocalZone()
+
+
+def for_many(zone: tzinfo | None) -> tzinfo | None:
+    """``zone`` for moving many instants: the system zone's ``zoneinfo`` rules when ``zone`` is
+    :data:`LOCAL` and they can be named (the same local times, without a Python call per instant)."""
+    if zone is LOCAL:
+        return _system_zoneinfo() or zone
+    return zone

@@ -171,6 +171,28 @@ def test_the_cli_moves_a_skipped_session_time_forward_and_says_so(tmp_path: Path
     assert session.when.astimezone(UTC) == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
 
 
+def test_list_prints_local_times_either_side_of_a_clock_change(tmp_path: Path) -> None:
+    """list moves many instants at once through the system zone's rules: the times it prints are
+    the wall-clock times in New York before and after the spring change."""
+    path = tmp_path / "j" / "journal.kapj"
+    clock = FrozenClock(datetime(2026, 3, 8, 6, 0, tzinfo=UTC))
+    journal, _ = Journal.create(path, PASSPHRASE, clock=clock, kdf=FAST_KDF)
+    for hour in (6, 7, 8):  # 01:00 EST, 03:00 EDT, 04:00 EDT on 8 March 2026
+        clock.now = datetime(2026, 3, 8, hour, 0, tzinfo=UTC)
+        journal.add(CheckIn, mood=hour)
+    journal.lock()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAPJOURNAL_")}
+    env |= {"TZ": "America/New_York", "KAPJOURNAL_JOURNAL": str(path),
+            "KAPJOURNAL_PASSPHRASE": PASSPHRASE}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "kapjournal", "list"],
+        env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    shown = [line.split("  ")[0] for line in done.stdout.splitlines()]
+    assert shown == ["2026-03-08 04:00", "2026-03-08 03:00", "2026-03-08 01:00"]
+
+
 # --- one zone for "today", periods and exports ------------------------------------------------------
 
 

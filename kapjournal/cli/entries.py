@@ -434,6 +434,7 @@ def _print_records(
     out = sys.stdout
     if out is None:  # started with standard output closed: nowhere to write
         return
+    zone = dates.for_many(zone)
     for start in range(0, len(items), 1000):
         out.write(
             "".join(
