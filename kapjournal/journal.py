@@ -14,7 +14,7 @@ import gc
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -67,6 +67,7 @@ PENDING_RECOVERY = "pending-recovery"
 CAPTURE_MAX_BYTES = 256 * 1024
 CAPTURES_PER_OPEN = 500
 MAX_TAGS = 20
+TIMELINE_KINDS = ("session", "reflection", "checkin", "assessment")
 CAPTURE_KEY = "capture"
 CAPTURE_PREVIOUS = "capture-previous"
 
@@ -519,15 +520,29 @@ class Journal:
         Entries written without the passphrase are taken in too, unless ``take_in`` is false (a
         check reports; it changes nothing) or the file is read-only.
         """
+        loaded, damaged = self._open_rows(self._store.items())
+        self._records = loaded
+        self._by_kind = {}
+        self._search_text = {}
+        self._damaged = sorted(self._excluded) + damaged
+        self._data_version = self._store.data_version()
+        self.version += 1
+        if take_in and self.format == 2 and not self._store.readonly and not self._rolled_back:
+            self._take_in_captures()
+
+    def _open_rows(
+        self, batches: Iterable[list[store.ItemRow]]
+    ) -> tuple[dict[str, Record], list[str]]:
+        """Decrypt item rows: the records, and the ids of rows that failed (excluded rows skipped)."""
         sealer = self._need_sealer()
         loaded: dict[str, Record] = {}
-        damaged: list[str] = sorted(self._excluded)
+        damaged: list[str] = []
         excluded = self._excluded
         v1 = self.format == 1
         collecting = gc.isenabled()
         gc.disable()  # tens of thousands of new objects, no cycles: skip the collector's passes
         try:
-            for batch in self._store.items():
+            for batch in batches:
                 for item_id, dev, ctr, tomb, kid, hash_, payload in batch:
                     if item_id in excluded:
                         continue
@@ -548,14 +563,7 @@ class Journal:
         finally:
             if collecting:
                 gc.enable()
-        self._records = loaded
-        self._by_kind = {}
-        self._search_text = {}
-        self._damaged = damaged
-        self._data_version = self._store.data_version()
-        self.version += 1
-        if take_in and self.format == 2 and not self._store.readonly and not self._rolled_back:
-            self._take_in_captures()
+        return loaded, damaged
 
     @property
     def damaged(self) -> list[str]:
@@ -625,8 +633,61 @@ class Journal:
         """Sessions, reflections, check-ins and assessments, newest first."""
         kinds = (DosingSession, Reflection, CheckIn, Assessment)
         items = [r for k in kinds for r in self.of_kind(k)]
-        items.sort(key=lambda r: r.at, reverse=True)
+        items.sort(key=_newest_first_key, reverse=True)
         return items
+
+    def recent(
+        self, n: int, kinds: Iterable[str] | None = None, since: date | None = None
+    ) -> list[Record]:
+        """Timeline records of these kinds, newest first: at least the newest ``n`` of those
+        on or after ``since`` (in any zone). The caller filters and cuts to ``n`` exactly.
+
+        A journal that verified whole is read only as far as it must: its ledger names every
+        entry's kind and day, so only the days that can hold the newest ``n`` are decrypted.
+        """
+        wanted = set(TIMELINE_KINDS if kinds is None else kinds) & set(TIMELINE_KINDS)
+        ids = self._newest_ids(n, wanted, since)
+        if ids is None:
+            return [r for r in self.timeline() if r.kind in wanted]
+        loaded, _damaged = self._open_rows(self._store.items_by_id(ids))
+        found = [r for r in loaded.values() if r.kind in wanted]
+        found.sort(key=_newest_first_key, reverse=True)
+        return found
+
+    def _newest_ids(self, n: int, kinds: set[str], since: date | None) -> list[str] | None:
+        """The ids that can hold the newest ``n``, from the ledger; None: read everything.
+
+        A day is the date in the entry's own zone, which may be up to two days from its order in
+        time against an entry from another zone: the margin below. Undated entries always come.
+        """
+        if (
+            self._records is not None
+            or self.format != 2
+            or self._head is None
+            or self.problems
+            or (not self._store.readonly and self._store.has_captures())
+        ):
+            return None
+        margin = timedelta(days=2)
+        try:
+            floor = "" if since is None else (since - margin).isoformat()
+        except OverflowError:
+            floor = ""
+        candidates = [
+            (e[4], item_id)
+            for item_id, e in self._ledger.items()
+            if not e[2] and e[3] in kinds and (not e[4] or e[4] >= floor)
+        ]
+        dated = sorted((day for day, _ in candidates if day), reverse=True)
+        if len(dated) > n:
+            try:
+                cut = (date.fromisoformat(dated[n - 1]) - margin).isoformat()
+            except (ValueError, OverflowError):
+                return None
+            candidates = [(day, i) for day, i in candidates if not day or day >= cut]
+        if 2 * len(candidates) > len(self._ledger):
+            return None  # most of the journal: one pass over everything costs no more
+        return [i for _, i in candidates]
 
     def search(self, query: str, kinds: Iterable[type[Record]] | None = None) -> list[Record]:
         """Records whose text holds every word of ``query`` (case-insensitive), newest first."""
@@ -1408,6 +1469,11 @@ def _digest(key: bytes, dots: list[store.ItemDot]) -> int:
 def _term(key: bytes, item_id: str, entry: Entry) -> int:
     """A ledger entry's share of the digest."""
     return vault.digest_term(key, item_id, entry[0], entry[1], entry[2], entry[5], entry[6])
+
+
+def _newest_first_key(record: Record) -> tuple[datetime, str]:
+    """Records at the same instant (imports have minutes only) in one order, whole or in part."""
+    return record.at, record.id
 
 
 def _version_of(record: Record) -> tuple[str, int, dict[str, Any], str, str]:

@@ -381,9 +381,14 @@ def list_(c: Ctx, kind: str | None, since: str | None, newest: int | None, as_js
     first = _since(since)
     with c.open(readonly=None) as journal:
         zone = journal.clock().tzinfo
+        found = (
+            journal.timeline()
+            if newest is None
+            else journal.recent(newest, None if kind is None else [kind], first)
+        )
         wanted = (
             r
-            for r in journal.timeline()
+            for r in found
             if (kind is None or r.kind == kind) and (first is None or _on_or_after(r, first, zone))
         )
         _print_records(list(itertools.islice(wanted, newest)), as_json, zone)

@@ -17,7 +17,7 @@ import sqlite3
 import stat
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -498,6 +498,18 @@ class Store:
             for start in range(0, len(rows), BATCH):
                 yield rows[start : start + BATCH]
 
+    def items_by_id(self, ids: Iterable[str]) -> Iterator[list[ItemRow]]:
+        """The live format-2 item rows with these ids, in batches (ids unknown here are skipped)."""
+        wanted = list(ids)
+        for start in range(0, len(wanted), 500):  # under SQLite's limit on bound parameters
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            yield self._all(
+                "SELECT id, dev, ctr, tomb, kid, hash, payload FROM item "
+                f"WHERE id IN ({marks}) AND tomb = 0 AND {_DOT_TYPES} AND typeof(payload) = 'blob'",
+                chunk,
+            )
+
     def secrets(self) -> dict[str, tuple[str, bytes]]:
         if self.meta.fmt == 1:
             return {}
@@ -508,6 +520,11 @@ class Store:
         if self.meta.fmt == 1:
             return []
         return self._typed("SELECT id, payload FROM capture", "sb")
+
+    def has_captures(self) -> bool:
+        if self.meta.fmt == 1:
+            return False
+        return bool(self._all("SELECT EXISTS (SELECT 1 FROM capture)")[0][0])
 
     def malformed(self) -> int:
         """How many rows hold values of the wrong type (a full scan: for ``check`` only)."""
