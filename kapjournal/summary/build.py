@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TypeVar
 
-from kapjournal import measures, trends
+from kapjournal import dates, measures, trends
 from kapjournal.records import (
     ROUTE_LABELS,
     Assessment,
@@ -102,6 +102,7 @@ def build_summary(
         raise ValueError(f"include must be one of: {', '.join(INCLUDES)}")
     if until < since:
         raise ValueError("the end of the range cannot be before its start")
+    tz = dates.for_many(tz)  # the same local days, without a Python call per record
 
     def inside(records: Iterable[_R]) -> list[_R]:
         return sorted(
