@@ -18,6 +18,7 @@ longest ago, rotated by the session's place in the course so that sessions vary.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -146,12 +147,23 @@ def earlier_reflection(
         exercise = catalog.get(r.exercise_id) if catalog else None
         return exercise is not None and "earlier_reflection" in exercise.needs
 
-    old = [
-        r
-        for r in _finished(reflections)
-        if r.created <= now - REVISIT_AFTER and r.text.strip() and not revisit(r)
-    ]
-    return min(old, key=lambda r: abs(r.created - aim), default=None)
+    def fits(r: Reflection) -> bool:
+        return r.created <= latest and bool(r.text.strip()) and not revisit(r)
+
+    # In time order, the nearest on each side of the aim are found by walking out from it (not by
+    # reading all the text of every reflection); the earlier one wins a tie, as min() would.
+    found, latest = _finished(reflections), now - REVISIT_AFTER
+    at = bisect_left(found, aim, key=lambda r: r.created)
+    before = next((k for k in range(at - 1, -1, -1) if fits(found[k])), None)
+    if before is not None:  # of several at the same instant, the first in order
+        k, tied = before, found[before].created
+        while k and found[k - 1].created == tied:
+            k -= 1
+            if fits(found[k]):
+                before = k
+    after = next((k for k in range(at, len(found)) if fits(found[k])), None)
+    sides = [found[k] for k in (before, after) if k is not None]
+    return min(sides, key=lambda r: abs(r.created - aim), default=None)
 
 
 def _excerpt(text: str) -> str:
@@ -196,11 +208,17 @@ def session_values(session: DosingSession | None, now: datetime) -> dict[str, st
 
 
 def journal_values(
-    reflections: Sequence[Reflection], now: datetime, catalog: Catalog | None = None
+    reflections: Sequence[Reflection],
+    now: datetime,
+    catalog: Catalog | None = None,
+    step: SmallStep | None = None,
 ) -> dict[str, str]:
-    """The placeholders that come from the whole journal (the same for every session)."""
+    """The placeholders that come from the whole journal (the same for every session);
+    ``step``: the latest small step, when the caller has already found it."""
     values: dict[str, str] = {}
-    if catalog is not None and (step := latest_small_step(reflections, catalog)):
+    if step is None and catalog is not None:
+        step = latest_small_step(reflections, catalog)
+    if step is not None:
         values["small_step"] = step.text
     if earlier := earlier_reflection(reflections, now, catalog):
         values["earlier_reflection"] = _excerpt(earlier.text)
@@ -247,7 +265,7 @@ class _Builder:
         self.upcoming = future[0] if future else None
         self.latest = self.past[-1] if self.past else None
         self.step = latest_small_step(finished, catalog)
-        self.shared_values = journal_values(finished, now, catalog)
+        self.shared_values = journal_values(finished, now, catalog, self.step)
         self.items: list[PlanItem] = []
         self.claimed: set[str] = set()
 

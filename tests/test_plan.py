@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -11,6 +12,7 @@ from kapjournal.plan import (
     GRACE_DAYS,
     Plan,
     build_plan,
+    earlier_reflection,
     latest_small_step,
     placeholder_values,
 )
@@ -372,3 +374,30 @@ def test_small_step_answered_early_is_not_asked_again(catalog: Catalog) -> None:
     ]
     plan = build_plan([past, upcoming], refs, catalog, on(11))
     assert "step-back" not in {i.exercise.id for i in plan.items if i.status != "done"}
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_earlier_reflection_is_the_one_nearest_a_month_old(catalog: Catalog, seed: int) -> None:
+    """Walking out from the aim finds what the plain definition does: of the non-draft
+    reflections at least a week old with words in them (and not a revisit), the nearest to 28
+    days old, the earlier one on a tie, the first in order of several at one instant."""
+    rng = random.Random(seed)
+    now = on(60)
+    refs = [
+        reflection(
+            rng.choice([None, "a1", "revisit"]),
+            rng.choice([rng.randrange(0, 60), rng.randrange(0, 120) / 2]),  # many at one instant
+            answers=rng.choice([("a", "b", "c"), ("", " ", ""), (f"words {n}",)]),
+            draft=rng.random() < 0.1,
+        )
+        for n in range(rng.randrange(0, 40))
+    ]
+    aim = now - timedelta(days=28)
+    in_order = sorted((r for r in refs if not r.draft), key=lambda r: (r.created, r.id))
+    old = [
+        r
+        for r in in_order
+        if r.created <= now - timedelta(days=7) and r.text.strip() and r.exercise_id != "revisit"
+    ]
+    expected = min(old, key=lambda r: abs(r.created - aim), default=None)
+    assert earlier_reflection(refs, now, catalog) is expected
