@@ -1471,9 +1471,9 @@ def _term(key: bytes, item_id: str, entry: Entry) -> int:
     return vault.digest_term(key, item_id, entry[0], entry[1], entry[2], entry[5], entry[6])
 
 
-def _newest_first_key(record: Record) -> tuple[datetime, str]:
-    """Records at the same instant (imports have minutes only) in one order, whole or in part."""
-    return record.at, record.id
+def _newest_first_key(record: Record) -> datetime:
+    """Records in time order; at one instant, in the order they were read (the sort is stable)."""
+    return record.at
 
 
 def _version_of(record: Record) -> tuple[str, int, dict[str, Any], str, str]:

@@ -24,8 +24,9 @@ def mixed_journal(path: Path, count: int, seed: int) -> Journal:
     rng = random.Random(seed)
     journal, _ = Journal.create(path, PASSPHRASE, kdf=FAST_KDF)
     made: list[Record] = []
+    minutes = rng.sample(range(60 * 24 * 90), count)  # distinct: ties keep the order read
     for n in range(count):
-        at = (START + timedelta(minutes=rng.randrange(60 * 24 * 90))).astimezone(rng.choice(ZONES))
+        at = (START + timedelta(minutes=minutes[n])).astimezone(rng.choice(ZONES))
         match n % 4:
             case 0:
                 made.append(journal.new(Reflection, created=at, body=f"r{n}"))
