@@ -633,7 +633,7 @@ class Journal:
         """Sessions, reflections, check-ins and assessments, newest first."""
         kinds = (DosingSession, Reflection, CheckIn, Assessment)
         items = [r for k in kinds for r in self.of_kind(k)]
-        items.sort(key=_newest_first_key, reverse=True)
+        items.sort(key=lambda r: r.at, reverse=True)
         return items
 
     def recent(
@@ -651,7 +651,7 @@ class Journal:
             return [r for r in self.timeline() if r.kind in wanted]
         loaded, _damaged = self._open_rows(self._store.items_by_id(ids))
         found = [r for r in loaded.values() if r.kind in wanted]
-        found.sort(key=_newest_first_key, reverse=True)
+        found.sort(key=lambda r: r.at, reverse=True)
         return found
 
     def _newest_ids(self, n: int, kinds: set[str], since: date | None) -> list[str] | None:
@@ -692,9 +692,7 @@ class Journal:
     def search(self, query: str, kinds: Iterable[type[Record]] | None = None) -> list[Record]:
         """Records whose text holds every word of ``query`` (case-insensitive), newest first."""
         words = query.casefold().split()
-        wanted = (
-            {k.kind for k in kinds} if kinds else {"session", "reflection", "checkin", "assessment"}
-        )
+        wanted = {k.kind for k in kinds} if kinds else set(TIMELINE_KINDS)
         texts = self._search_text
         found = []
         for record in self._all().values():
@@ -1469,11 +1467,6 @@ def _digest(key: bytes, dots: list[store.ItemDot]) -> int:
 def _term(key: bytes, item_id: str, entry: Entry) -> int:
     """A ledger entry's share of the digest."""
     return vault.digest_term(key, item_id, entry[0], entry[1], entry[2], entry[5], entry[6])
-
-
-def _newest_first_key(record: Record) -> datetime:
-    """Records in time order; at one instant, in the order they were read (the sort is stable)."""
-    return record.at
 
 
 def _version_of(record: Record) -> tuple[str, int, dict[str, Any], str, str]:
